@@ -1,0 +1,2 @@
+// Placeholder global setup: nothing shared yet; suites create their own databases.
+export default function setup() {}
