@@ -1,0 +1,35 @@
+import superjson from "superjson";
+import type { Database, Tx } from "@/server/db/client";
+import { DomainError } from "../errors";
+
+/**
+ * Idempotency receipts: the first result of a mutation carrying `requestId`,
+ * stored in the same transaction as the change. Callers look the receipt up
+ * after taking the user's write lock, so a concurrent duplicate waits for the
+ * first to commit and then finds its receipt; the primary key (userId,
+ * requestId) is the second line of defence.
+ */
+export async function findReceipt<T>(tx: Tx, userId: string, requestId: string, operation: string): Promise<T | undefined> {
+  const receipt = await tx.mutationReceipt.findUnique({
+    where: { userId_requestId: { userId, requestId } },
+    select: { operation: true, response: true },
+  });
+  if (!receipt) return undefined;
+  if (receipt.operation !== operation) {
+    throw new DomainError("BAD_REQUEST", `requestId was already used for a different operation (${receipt.operation})`);
+  }
+  return superjson.parse<T>(receipt.response);
+}
+
+export async function storeReceipt(tx: Tx, userId: string, requestId: string, operation: string, response: unknown): Promise<void> {
+  await tx.mutationReceipt.create({
+    data: { userId, requestId, operation, response: superjson.stringify(response) },
+    select: { requestId: true },
+  });
+}
+
+/** Receipts only need to outlive a client's retry window. */
+export async function pruneReceipts(db: Database, olderThan: Date): Promise<number> {
+  const { count } = await db.prisma.mutationReceipt.deleteMany({ where: { createdAt: { lt: olderThan } } });
+  return count;
+}

@@ -1,0 +1,61 @@
+import type { Database } from "@/server/db/client";
+import { NotFoundError } from "../errors";
+import {
+  SETTING_KEYS,
+  settingDefaults,
+  settingSchemas,
+  type SettingKey,
+  type SettingRevisionView,
+  type SettingView,
+} from "./schema";
+
+interface StoredSetting {
+  key: string;
+  value: string | null;
+  version: number;
+  updatedAt: Date;
+}
+
+const settingFields = { key: true, value: true, version: true, updatedAt: true } as const;
+
+/** Stored JSON → view; NULL (deleted) or a value the schema no longer accepts reads as the default. */
+export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSetting, "key"> | null): SettingView<K> {
+  if (!row) return { key, value: settingDefaults[key], version: 0, isDefault: true, updatedAt: null };
+  const parsed = row.value === null ? null : settingSchemas[key].safeParse(JSON.parse(row.value));
+  return parsed?.success
+    ? { key, value: parsed.data as SettingView<K>["value"], version: row.version, isDefault: false, updatedAt: row.updatedAt }
+    : { key, value: settingDefaults[key], version: row.version, isDefault: true, updatedAt: row.updatedAt };
+}
+
+/** One statement per read, so a reader sees a whole committed value and its version. */
+export async function getSetting<K extends SettingKey>(db: Database, userId: string, key: K): Promise<SettingView<K>> {
+  const row = await db.prisma.setting.findUnique({ where: { userId_key: { userId, key } }, select: settingFields });
+  return toSettingView(key, row);
+}
+
+export async function listSettings(db: Database, userId: string): Promise<SettingView[]> {
+  const rows = await db.prisma.setting.findMany({ where: { userId }, select: settingFields });
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  return SETTING_KEYS.map((key) => toSettingView(key, byKey.get(key) ?? null));
+}
+
+export async function settingHistory(db: Database, userId: string, key: SettingKey, limit = 50): Promise<SettingRevisionView[]> {
+  const rows = await db.prisma.settingRevision.findMany({
+    where: { userId, key },
+    orderBy: { version: "desc" },
+    take: limit,
+    select: { version: true, value: true, action: true, createdAt: true },
+  });
+  return rows.map((row) => ({
+    key,
+    version: row.version,
+    value: row.value === null ? settingDefaults[key] : JSON.parse(row.value),
+    isDefault: row.value === null,
+    action: row.action as SettingRevisionView["action"],
+    createdAt: row.createdAt,
+  }));
+}
+
+export function unknownRevision(key: SettingKey, version: number): NotFoundError {
+  return new NotFoundError(`setting "${key}" has no version ${version}`);
+}

@@ -1,0 +1,43 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { bearer } from "better-auth/plugins";
+import { ensureUserCounter } from "@/domain/events/mutations";
+import type { Database } from "@/server/db/client";
+import { loadSecret } from "@/server/secrets";
+
+export interface AuthOptions {
+  /** The app's own origins (scheme://host:port); requests from others are refused. */
+  origins: string[];
+  secret?: string;
+}
+
+/**
+ * Better Auth: email + password, session cookie for browsers, and the bearer
+ * plugin so scripts can send `Authorization: Bearer <session token>`.
+ * Rate-limit counters live in the database so every process shares them.
+ */
+export function createAuth(db: Database, options: AuthOptions) {
+  return betterAuth({
+    appName: "Virtual Office",
+    baseURL: options.origins[0],
+    trustedOrigins: options.origins,
+    secret: options.secret ?? loadSecret("BETTER_AUTH_SECRET", "auth-secret"),
+    database: prismaAdapter(db.prisma, { provider: db.provider }),
+    emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: process.env.AUTH_RATE_LIMIT !== "off",
+      storage: "database",
+      window: 60,
+      max: 300,
+      customRules: { "/sign-in/email": { window: 60, max: 30 }, "/sign-up/email": { window: 60, max: 30 } },
+    },
+    telemetry: { enabled: false },
+    plugins: [bearer()],
+    databaseHooks: {
+      user: { create: { after: async (user) => ensureUserCounter(db, user.id) } },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,79 @@
+import { EventEmitter } from "node:events";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqlitePrismaClient, type Prisma } from "@/generated/prisma-sqlite/client";
+import { PrismaClient as PostgresPrismaClient } from "@/generated/prisma-postgresql/client";
+import { SerializedSqliteAdapterFactory } from "./sqlite-adapter";
+import { databaseProvider, sqliteFilePath } from "./url";
+import { withRetry, type RetryOptions } from "./retry";
+import { openNotificationListener, type NotificationListener } from "./notify";
+
+/**
+ * The only module that creates a PrismaClient. The SQLite client's type is the
+ * canonical one: the PostgreSQL client has the same models and methods, but its
+ * `isolationLevel` union differs, so it is not assignable without a cast.
+ */
+export type PrismaDb = SqlitePrismaClient;
+export type Tx = Prisma.TransactionClient;
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+export interface Database {
+  readonly prisma: PrismaDb;
+  readonly provider: DatabaseProvider;
+  readonly url: string;
+  /** In-process signals: "events-committed" (userId) after a write transaction commits. */
+  readonly bus: EventEmitter;
+  /** Runs `work` in one interactive transaction, retried on transient conflicts. */
+  transaction<T>(work: (tx: Tx) => Promise<T>, retry?: RetryOptions): Promise<T>;
+  /** PostgreSQL LISTEN connection (null on SQLite, where tailers poll). */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<NotificationListener | null>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_URL = "file:./data/virtual-office.db";
+
+export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Database {
+  const provider = databaseProvider(url);
+  const prisma =
+    provider === "postgresql"
+      ? (new PostgresPrismaClient({
+          adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+        }) as unknown as PrismaDb)
+      : new SqlitePrismaClient({
+          adapter: new SerializedSqliteAdapterFactory(sqliteFilePath(url), Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 5000)),
+        });
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  const listeners: NotificationListener[] = [];
+
+  return {
+    prisma,
+    provider,
+    url,
+    bus,
+    transaction: (work, retry) =>
+      withRetry(
+        // maxWait/timeout are generous because, on SQLite, transactions of one
+        // process queue on one connection; they stay tiny in practice.
+        () => prisma.$transaction((tx) => work(tx), { maxWait: 20_000, timeout: 20_000 }),
+        retry,
+      ),
+    async listen(channel, onPayload) {
+      if (provider !== "postgresql") return null;
+      const listener = await openNotificationListener(url, channel, onPayload);
+      listeners.push(listener);
+      return listener;
+    },
+    async close() {
+      await Promise.all(listeners.map((l) => l.close()));
+      await prisma.$disconnect();
+    },
+  };
+}
+
+const globalForDb = globalThis as unknown as { __voDatabase?: Database };
+
+/** The process-wide database (kept on globalThis so dev reloads reuse it). */
+export function getDatabase(): Database {
+  globalForDb.__voDatabase ??= openDatabase();
+  return globalForDb.__voDatabase;
+}

@@ -1,0 +1,50 @@
+import { EventTailer } from "@/domain/events/tailer";
+import { createAuth, type Auth } from "./auth/auth";
+import { openDatabase, type Database } from "./db/client";
+
+/** Everything a request needs, created once per process by server.ts (or a test). */
+export interface AppServices {
+  db: Database;
+  auth: Auth;
+  tailer: EventTailer;
+  /** The app's own origins, for CSRF checks and Better Auth's trusted origins. */
+  origins: string[];
+  /** Aborted on shutdown: open streams end so the server can drain. */
+  shutdown: AbortSignal;
+  /** Ends open streams; requests in flight still have the database. */
+  beginShutdown(): void;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  databaseUrl?: string;
+  origins: string[];
+  authSecret?: string;
+}
+
+export async function startServices(options: ServiceOptions): Promise<AppServices> {
+  const db = openDatabase(options.databaseUrl);
+  const auth = createAuth(db, { origins: options.origins, secret: options.authSecret });
+  const tailer = new EventTailer(db);
+  await tailer.start();
+  const shutdown = new AbortController();
+  return {
+    db,
+    auth,
+    tailer,
+    origins: options.origins,
+    shutdown: shutdown.signal,
+    beginShutdown: () => shutdown.abort(),
+    async stop() {
+      shutdown.abort();
+      await tailer.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Origins the app answers on: APP_ORIGIN (comma-separated) or localhost/127.0.0.1 on the port. */
+export function appOrigins(port: number): string[] {
+  const configured = (process.env.APP_ORIGIN ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+  return configured.length > 0 ? configured : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}

@@ -1,0 +1,52 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Context } from "./context";
+import { errorData, toTRPCError } from "./errors";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, data: { ...data, ...errorData(error.cause) } };
+  },
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  // Anything that is not already a deliberate tRPC error arrives as
+  // INTERNAL_SERVER_ERROR wrapping what was thrown; map that cause.
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && result.error.cause) {
+    throw toTRPCError(result.error.cause);
+  }
+  return result;
+});
+
+/**
+ * CSRF: a browser always sends Origin (and Sec-Fetch-Site) on a cross-site
+ * POST, so a mutation is refused when either says it came from elsewhere.
+ * Scripts and typed clients send neither and authenticate with a token.
+ */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation") {
+    const foreignOrigin = ctx.origin !== null && !ctx.services.origins.includes(ctx.origin);
+    const foreignSite = ctx.fetchSite !== null && ctx.fetchSite !== "same-origin" && ctx.fetchSite !== "none";
+    if (foreignOrigin || foreignSite) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "cross-origin mutation refused" });
+    }
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(sameOriginMutations);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});

@@ -1,0 +1,15 @@
+import { accountRouter } from "../routers/account";
+import { settingsRouter } from "../routers/settings";
+import { streamRouter } from "../routers/stream";
+import { createCallerFactory, router } from "./init";
+
+export const appRouter = router({
+  account: accountRouter,
+  settings: settingsRouter,
+  stream: streamRouter,
+});
+
+/** The public API type: typed clients import this (type-only) to call the server. */
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);
