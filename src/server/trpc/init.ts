@@ -7,7 +7,11 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, data: { ...data, ...errorData(error.cause) } };
+    const extra = errorData(error.cause);
+    const message = extra.fieldErrors
+      ? `invalid input: ${Object.entries(extra.fieldErrors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ")}`
+      : shape.message;
+    return { ...shape, message, data: { ...data, ...extra } };
   },
   sse: {
     ping: { enabled: true, intervalMs: 10_000 },
