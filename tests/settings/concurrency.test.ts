@@ -31,7 +31,7 @@ describe.each(PROVIDERS)("settings under concurrency on %s", (provider) => {
         const seen: Array<{ value: number; version: number }> = [];
         while (writing) {
           const s = await api.settings.get({ key: "alertCooldownSeconds" });
-          seen.push({ value: s.value, version: s.version });
+          seen.push({ value: s.value as number, version: s.version });
         }
         return seen;
       });
@@ -81,7 +81,7 @@ describe.each(PROVIDERS)("settings under concurrency on %s", (provider) => {
       for (const loser of results.filter((r) => r.status === "rejected")) {
         const error = (loser as PromiseRejectedResult).reason as TRPCError;
         expect(error.code).toBe("CONFLICT");
-        expect((error.cause as { details: { current: unknown } }).details.current).toMatchObject({
+        expect((error.cause as unknown as { details: { current: unknown } }).details.current).toMatchObject({
           value: winner.value,
           version: winner.version,
         });

@@ -110,7 +110,7 @@ describe.each(PROVIDERS)("settings baseline on %s", (provider) => {
     await api.settings.set({ key: "chartInterval", value: "1d", expectedVersion: 1 });
     const error = await rejection(api.settings.set({ key: "chartInterval", value: "1w", expectedVersion: 1 }));
     expect(error.code).toBe("CONFLICT");
-    expect((error.cause as { details: unknown }).details).toMatchObject({ current: { value: "1d", version: 2 } });
+    expect((error.cause as unknown as { details: unknown }).details).toMatchObject({ current: { value: "1d", version: 2 } });
     const deleteError = await rejection(api.settings.delete({ key: "chartInterval", expectedVersion: 0 }));
     expect(deleteError.code).toBe("CONFLICT");
     expect(await api.settings.get({ key: "chartInterval" })).toMatchObject({ value: "1d", version: 2 });
