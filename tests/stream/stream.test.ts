@@ -25,6 +25,7 @@ async function take(iterable: AsyncIterable<unknown>, count: number, timeoutMs =
   return out;
 }
 
+// Open streams end when the app's services stop (its shutdown signal) in afterAll.
 describe.each(PROVIDERS)("stream.events on %s", (provider) => {
   let app: TestApp;
   beforeAll(async () => {
@@ -38,8 +39,7 @@ describe.each(PROVIDERS)("stream.events on %s", (provider) => {
     const other = app.callerFor(await app.createUser());
     await api.settings.set({ key: "theme", value: "dark" });
     await api.settings.set({ key: "density", value: "compact" });
-    const controller = new AbortController();
-    const stream = await api.stream.events({ lastEventId: "0" }, { signal: controller.signal });
+    const stream = await api.stream.events({ lastEventId: "0" });
     const replayed = await take(stream, 2);
     expect(replayed.map((e) => [e.seq, e.entityId, e.version])).toEqual([
       [1, "theme", 1],
@@ -51,20 +51,17 @@ describe.each(PROVIDERS)("stream.events on %s", (provider) => {
     const live = await take(stream, 10);
     expect(live.map((e) => e.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(live.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    controller.abort();
   });
 
   it("without lastEventId starts with a resync marker at the current position", async () => {
     const api = app.callerFor(await app.createUser());
     await api.settings.set({ key: "theme", value: "dark" });
-    const controller = new AbortController();
-    const stream = await api.stream.events(undefined, { signal: controller.signal });
+    const stream = await api.stream.events(undefined);
     const [marker] = await take(stream, 1);
     expect(marker).toMatchObject({ type: RESYNC_EVENT_TYPE, id: "1" });
     await api.settings.set({ key: "theme", value: "light" });
     const [next] = await take(stream, 1);
     expect(next).toMatchObject({ seq: 2, entityId: "theme", version: 2 });
-    controller.abort();
   });
 
   it("a conflicting (rolled back) write appends no event", async () => {
@@ -72,24 +69,20 @@ describe.each(PROVIDERS)("stream.events on %s", (provider) => {
     await api.settings.set({ key: "theme", value: "dark" });
     await expect(api.settings.set({ key: "theme", value: "light", expectedVersion: 0 })).rejects.toMatchObject({ code: "CONFLICT" });
     await api.settings.set({ key: "density", value: "spacious" });
-    const controller = new AbortController();
-    const events = await take(await api.stream.events({ lastEventId: "0" }, { signal: controller.signal }), 2);
+    const events = await take(await api.stream.events({ lastEventId: "0" }), 2);
     expect(events.map((e) => [e.seq, e.entityId])).toEqual([
       [1, "theme"],
       [2, "density"],
     ]);
-    controller.abort();
   });
 
   it("asks the client to resync when its lastEventId was pruned or is unknown", async () => {
     const api = app.callerFor(await app.createUser());
     for (const value of ["dark", "light", "dark"] as const) await api.settings.set({ key: "theme", value });
     await pruneEvents(app.services.db, new Date(Date.now() + 1_000));
-    const controller = new AbortController();
-    const [pruned] = await take(await api.stream.events({ lastEventId: "1" }, { signal: controller.signal }), 1);
+    const [pruned] = await take(await api.stream.events({ lastEventId: "1" }), 1);
     expect(pruned).toMatchObject({ type: RESYNC_EVENT_TYPE, id: "3" });
-    const [ahead] = await take(await api.stream.events({ lastEventId: "99" }, { signal: controller.signal }), 1);
+    const [ahead] = await take(await api.stream.events({ lastEventId: "99" }), 1);
     expect(ahead).toMatchObject({ type: RESYNC_EVENT_TYPE, id: "3" });
-    controller.abort();
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * A script that signs in and drives Virtual Office through the typed tRPC API.
+ *
+ *   VO_URL=http://localhost:3000 VO_EMAIL=bot@example.com VO_PASSWORD='a long password' \
+ *     npx tsx examples/api-client.ts
+ *
+ * It signs up the account the first time, then uses the session token as a
+ * bearer token. tests/api/api-client-example.test.ts runs exactly this file.
+ */
+import { randomUUID } from "node:crypto";
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import superjson from "superjson";
+import type { AppRouter } from "../src/server/trpc/root";
+
+const baseUrl = process.env.VO_URL ?? "http://localhost:3000";
+const email = process.env.VO_EMAIL ?? "bot@example.com";
+const password = process.env.VO_PASSWORD ?? "correct horse battery staple";
+
+async function signIn(): Promise<string> {
+  const post = (path: string, body: object) =>
+    fetch(`${baseUrl}/api/auth/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  let response = await post("sign-in/email", { email, password });
+  if (response.status === 401) response = await post("sign-up/email", { email, password, name: "API bot" });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  const { token } = (await response.json()) as { token: string };
+  return token;
+}
+
+const token = await signIn();
+const api = createTRPCClient<AppRouter>({
+  links: [httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } })],
+});
+
+const me = await api.account.me.query();
+// requestId makes the call safe to retry: a repeat returns the first result.
+const requestId = randomUUID();
+const saved = await api.settings.set.mutate({ key: "watchlist", value: ["AAPL", "MSFT", "NVDA"], requestId });
+const retried = await api.settings.set.mutate({ key: "watchlist", value: ["AAPL", "MSFT", "NVDA"], requestId });
+
+// With expectedVersion, a stale write is refused with CONFLICT and the current value.
+let conflict: { version: number } | null = null;
+try {
+  await api.settings.set.mutate({ key: "watchlist", value: ["TSLA"], expectedVersion: saved.version - 1 });
+} catch (error) {
+  if (!(error instanceof TRPCClientError) || error.data?.code !== "CONFLICT") throw error;
+  conflict = (error.data as { details: { current: { version: number } } }).details.current;
+}
+
+const watchlist = await api.settings.get.query({ key: "watchlist" });
+console.log(
+  JSON.stringify({
+    email: me.email,
+    savedVersion: saved.version,
+    retriedVersion: retried.version,
+    conflictCurrentVersion: conflict?.version ?? null,
+    watchlist: watchlist.value,
+    version: watchlist.version,
+  }),
+);
