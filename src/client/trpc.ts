@@ -1,0 +1,33 @@
+import { httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
+import { createTRPCReact } from "@trpc/react-query";
+import superjson from "superjson";
+// Type-only: the client never loads server code.
+import type { AppRouter } from "@/server/trpc/root";
+
+export const trpc = createTRPCReact<AppRouter>();
+
+export type AppClient = ReturnType<typeof trpc.createClient>;
+
+/** Relative URLs: mutations then carry the app's own Origin, which the server requires. */
+export function createAppClient(): AppClient {
+  return trpc.createClient({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+        false: httpBatchLink({ url: "/api/trpc", transformer: superjson, maxURLLength: 2000 }),
+      }),
+    ],
+  });
+}
+
+export type AppClientError = TRPCClientError<AppRouter>;
+
+export function isClientError(error: unknown): error is AppClientError {
+  return error instanceof TRPCClientError;
+}
+
+/** The tRPC error code (`CONFLICT`, `BAD_REQUEST`, `UNAUTHORIZED`, …) of an error, if it is one. */
+export function errorCode(error: unknown): string | undefined {
+  return isClientError(error) ? error.data?.code : undefined;
+}
