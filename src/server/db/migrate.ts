@@ -74,7 +74,7 @@ function migrateSqlite(url: string, migrations: Migration[]): { applied: string[
     db.pragma("foreign_keys = OFF");
     // IMMEDIATE takes the write lock now: a second process waits (busy timeout) and
     // then sees the migrations the first one recorded.
-    db.exec("BEGIN");
+    db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(`CREATE TABLE IF NOT EXISTS "_vo_migrations" (
         "name" TEXT NOT NULL PRIMARY KEY,
@@ -118,7 +118,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<{ 
     // at COMMIT/ROLLBACK, also if this process dies) and the migrations with their records.
     await client.query("BEGIN");
     try {
-      void ADVISORY_LOCK_KEY;
+      await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [ADVISORY_LOCK_KEY]);
       await client.query(`CREATE TABLE IF NOT EXISTS "_vo_migrations" (
         "name" TEXT NOT NULL PRIMARY KEY,
         "checksum" TEXT NOT NULL,
