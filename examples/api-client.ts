@@ -20,7 +20,9 @@ async function signIn(): Promise<string> {
   const post = (path: string, body: object) =>
     fetch(`${baseUrl}/api/auth/${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      // Node's fetch sends Sec-Fetch-Mode, so Better Auth's CSRF check wants an
+      // Origin it trusts: the app's own.
+      headers: { "content-type": "application/json", origin: new URL(baseUrl).origin },
       body: JSON.stringify(body),
     });
   let response = await post("sign-in/email", { email, password });

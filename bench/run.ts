@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: throughput and latency of the main operations over HTTP and
+ * of the stream's fan-out, printed next to raw ceilings measured in the same
+ * run and next to a naive read-modify-write implementation (lost updates counted).
+ * Figures only — no assertions; compare runs on the same machine.
+ */
+import http from "node:http";
+import BetterSqlite3 from "better-sqlite3";
+import autocannon from "autocannon";
+import { createTestApp } from "../tests/harness/app";
+import { startBenchServer, signUp } from "./server";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 32;
+const rows: Array<[string, string, string]> = [];
+
+function record(name: string, result: autocannon.Result) {
+  const errors = result.errors + result.non2xx;
+  rows.push([name, `${Math.round(result.requests.average)} req/s`, `p50 ${result.latency.p50} ms · p99 ${result.latency.p99} ms · errors ${errors}`]);
+}
+
+async function cannon(options: autocannon.Options) {
+  return autocannon({ duration: DURATION, connections: CONNECTIONS, ...options });
+}
+
+async function emptyHttpCeiling() {
+  const server = http.createServer((_req, res) => res.end("{}"));
+  await new Promise<void>((resolve) => server.listen(3391, "127.0.0.1", resolve));
+  record("ceiling: empty Node HTTP server", await cannon({ url: "http://127.0.0.1:3391/" }));
+  server.close();
+}
+
+function sqliteConditionalUpdateCeiling() {
+  const db = new BetterSqlite3(":memory:");
+  db.exec("CREATE TABLE s (id INTEGER PRIMARY KEY, value TEXT, version INTEGER); INSERT INTO s VALUES (1, 'x', 0)");
+  const update = db.prepare("UPDATE s SET value = ?, version = version + 1 WHERE id = 1 AND version = ?");
+  const started = performance.now();
+  let version = 0;
+  const n = 200_000;
+  for (let i = 0; i < n; i++) version += update.run(`v${i}`, version).changes;
+  const seconds = (performance.now() - started) / 1000;
+  rows.push(["ceiling: raw better-sqlite3 conditional UPDATE", `${Math.round(n / seconds)} ops/s`, "in-memory, one connection"]);
+}
+
+async function httpOperations() {
+  const server = await startBenchServer(3392);
+  try {
+    const token = await signUp(server.url);
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const input = encodeURIComponent(JSON.stringify({ json: { key: "theme" } }));
+    record("settings.get over HTTP (SQLite)", await cannon({ url: `${server.url}/api/trpc/settings.get?input=${input}`, headers }));
+    record(
+      "settings.set over HTTP, same key (SQLite)",
+      await cannon({
+        url: `${server.url}/api/trpc/settings.set`,
+        method: "POST",
+        headers,
+        body: JSON.stringify({ json: { key: "alertCooldownSeconds", value: 60 } }),
+      }),
+    );
+    await fanOut(server.url, token);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** 50 SSE subscribers of one user; time from acknowledged write to delivery on every stream. */
+async function fanOut(url: string, token: string) {
+  const SUBSCRIBERS = 50;
+  const EVENTS = 100;
+  const received: number[][] = Array.from({ length: SUBSCRIBERS }, () => []);
+  const controllers: AbortController[] = [];
+  const input = encodeURIComponent(JSON.stringify({ json: {} }));
+  await Promise.all(
+    received.map(async (times, i) => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const response = await fetch(`${url}/api/trpc/stream.events?input=${input}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      void (async () => {
+        let buffer = "";
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            buffer += decoder.decode(value, { stream: true });
+            let cut;
+            while ((cut = buffer.indexOf("\n\n")) >= 0) {
+              const frame = buffer.slice(0, cut);
+              buffer = buffer.slice(cut + 2);
+              if (frame.includes('"setting.set"')) times.push(performance.now());
+            }
+          }
+        } catch {
+          /* aborted */
+        }
+      })();
+      void i;
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sentAt: number[] = [];
+  for (let e = 0; e < EVENTS; e++) {
+    await fetch(`${url}/api/trpc/settings.set`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ json: { key: "alertCooldownSeconds", value: e } }),
+    });
+    sentAt.push(performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  controllers.forEach((c) => c.abort());
+  const latencies: number[] = [];
+  let delivered = 0;
+  for (const times of received) {
+    delivered += times.length;
+    times.forEach((t, e) => latencies.push(t - sentAt[e]!));
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => (latencies[Math.floor((latencies.length - 1) * p)] ?? NaN).toFixed(1);
+  rows.push([
+    `stream fan-out: ${SUBSCRIBERS} subscribers × ${EVENTS} events`,
+    `${delivered}/${SUBSCRIBERS * EVENTS} delivered`,
+    `ack→delivery p50 ${pct(0.5)} ms · p99 ${pct(0.99)} ms (SQLite, one process)`,
+  ]);
+}
+
+/** 16 concurrent "add a ticker to the watchlist" operations, naive vs version-checked. */
+async function naiveVersusGuarded() {
+  const providers = process.env.TEST_DATABASE_URL_PG ? (["sqlite", "postgresql"] as const) : (["sqlite"] as const);
+  for (const provider of providers) {
+    const app = await createTestApp(provider);
+    try {
+      const userId = await app.createUser();
+      const api = app.callerFor(userId);
+      const { prisma } = app.services.db;
+      const N = 50;
+      const key = { userId_key: { userId, key: "watchlist" } };
+      await prisma.setting.create({ data: { userId, key: "watchlist", value: "[]", version: 1 } });
+      // Naive: read the list, append, write the whole list back — no guard.
+      await runConcurrently(16, N, async (i) => {
+        const row = await prisma.setting.findUniqueOrThrow({ where: key, select: { value: true } });
+        const list = JSON.parse(row.value ?? "[]") as string[];
+        await prisma.setting.update({ where: key, data: { value: JSON.stringify([...list, `N${i}`]) } });
+      });
+      const naive = JSON.parse((await prisma.setting.findUniqueOrThrow({ where: key })).value ?? "[]") as string[];
+      const naiveLost = N - naive.length;
+      await prisma.setting.deleteMany({ where: { userId } });
+      // Guarded: the same operation through settings.set with expectedVersion, retried on CONFLICT.
+      let conflicts = 0;
+      const started = performance.now();
+      await runConcurrently(16, N, async (i) => {
+        for (;;) {
+          const current = await api.settings.get({ key: "watchlist" });
+          try {
+            await api.settings.set({ key: "watchlist", value: [...(current.value as string[]), `G${i}`], expectedVersion: current.version });
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "CONFLICT") throw error;
+            conflicts++;
+          }
+        }
+      });
+      const guarded = (await api.settings.get({ key: "watchlist" })).value as string[];
+      const seconds = (performance.now() - started) / 1000;
+      rows.push([`naive read-modify-write, 16 clients (${provider})`, `${N} appends`, `lost ${naiveLost} (kept ${naive.length} of ${N})`]);
+      rows.push([`version-checked settings.set + retry (${provider})`, `${Math.round(N / seconds)} appends/s`, `lost ${N - guarded.length}, ${conflicts} conflicts retried`]);
+    } finally {
+      await app.close();
+    }
+  }
+}
+
+async function runConcurrently(workers: number, total: number, operation: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < total) await operation(next++);
+    }),
+  );
+}
+
+await emptyHttpCeiling();
+sqliteConditionalUpdateCeiling();
+await httpOperations();
+await naiveVersusGuarded();
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`\nVirtual Office benchmark — ${DURATION}s per HTTP run, ${CONNECTIONS} connections\n`);
+for (const [name, rate, detail] of rows) console.log(`${name.padEnd(width)}  ${rate.padStart(18)}  ${detail}`);
+process.exit(0);
