@@ -1,0 +1,41 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
+import { startServer, type ServerProcess } from "../harness/server-process";
+
+const run = promisify(execFile);
+
+/** Runs examples/api-client.ts — the README's script — as its own process against a real server. */
+describe.each(PROVIDERS)("the README's API-client example on %s", (provider) => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    server = await startServer({ databaseUrl: database.url, secretsDir: mkdtempSync(path.join(os.tmpdir(), "vo-example-")) });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+  });
+
+  it("signs up, signs in again, saves idempotently and reports a conflict", async () => {
+    const env = { ...process.env, VO_URL: server.url, VO_EMAIL: `bot-${provider}@example.test`, VO_PASSWORD: "a long password 123" };
+    const script = path.resolve("examples/api-client.ts");
+    const first = JSON.parse((await run(process.execPath, ["--import", "tsx", script], { env })).stdout.trim());
+    expect(first).toEqual({
+      email: `bot-${provider}@example.test`,
+      savedVersion: 1,
+      retriedVersion: 1,
+      conflictCurrentVersion: 1,
+      watchlist: ["AAPL", "MSFT", "NVDA"],
+      version: 1,
+    });
+    // Second run: the account exists, so this one signs in instead of signing up.
+    const second = JSON.parse((await run(process.execPath, ["--import", "tsx", script], { env })).stdout.trim());
+    expect(second).toMatchObject({ savedVersion: 2, retriedVersion: 2, conflictCurrentVersion: 2, version: 2 });
+  });
+});
