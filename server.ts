@@ -2,6 +2,7 @@ import http from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { toNodeHandler } from "better-auth/node";
 import next from "next";
+import { isForeignBrowserRequest } from "./src/server/csrf";
 import { DEFAULT_DATABASE_URL } from "./src/server/db/client";
 import { migrateDatabase } from "./src/server/db/migrate";
 import { appOrigins, startServices } from "./src/server/services";
@@ -48,7 +49,15 @@ async function main() {
   const server = http.createServer((req, res) => {
     const url = req.url ?? "/";
     if (url.startsWith("/api/trpc/")) return void trpc(req, res);
-    if (url.startsWith("/api/auth/")) return void auth(req, res);
+    if (url.startsWith("/api/auth/")) {
+      const origin = req.headers.origin ?? null;
+      const site = (req.headers["sec-fetch-site"] as string | undefined) ?? null;
+      if (req.method !== "GET" && isForeignBrowserRequest(origin, site, services.origins)) {
+        res.writeHead(403, { "content-type": "application/json" }).end('{"message":"cross-origin request refused"}');
+        return;
+      }
+      return void auth(req, res);
+    }
     if (url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { isForeignBrowserRequest } from "../csrf";
 import type { Context } from "./context";
 import { errorData, toTRPCError } from "./errors";
 
@@ -32,18 +33,10 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/**
- * CSRF: a browser always sends Origin (and Sec-Fetch-Site) on a cross-site
- * POST, so a mutation is refused when either says it came from elsewhere.
- * Scripts and typed clients send neither and authenticate with a token.
- */
+/** Queries never change state; mutations must come from the app's own origin (see csrf.ts). */
 const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
-  if (type === "mutation") {
-    const foreignOrigin = ctx.origin !== null && !ctx.services.origins.includes(ctx.origin);
-    const foreignSite = ctx.fetchSite !== null && ctx.fetchSite !== "same-origin" && ctx.fetchSite !== "none";
-    if (foreignOrigin || foreignSite) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "cross-origin mutation refused" });
-    }
+  if (type === "mutation" && isForeignBrowserRequest(ctx.origin, ctx.fetchSite, ctx.services.origins)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "cross-origin mutation refused" });
   }
   return next();
 });
