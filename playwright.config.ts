@@ -1,0 +1,68 @@
+import { existsSync } from "node:fs";
+import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
+
+/**
+ * Multi-tab end-to-end suite (DESIGN §6). Runs against a server on SQLite and,
+ * when TEST_DATABASE_URL_PG is set, a second one on PostgreSQL: one project
+ * each. Each server gets a fresh database (tests/e2e/serve.ts). `next build`
+ * must have run (the e2e npm script does it; serve.ts builds if it has not).
+ */
+const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const SQLITE_PORT = Number(process.env.E2E_PORT_SQLITE ?? 3210);
+const PG_PORT = Number(process.env.E2E_PORT_PG ?? 3211);
+const withPostgres = Boolean(process.env.TEST_DATABASE_URL_PG);
+
+const servers = [
+  { name: "sqlite", port: SQLITE_PORT },
+  ...(withPostgres ? [{ name: "postgresql", port: PG_PORT }] : []),
+];
+
+const webServer: PlaywrightTestConfig["webServer"] = servers.map(({ name, port }) => ({
+  name,
+  command: `node_modules/.bin/tsx tests/e2e/serve.ts ${name}`,
+  url: `http://127.0.0.1:${port}/healthz`,
+  env: { PORT: String(port) },
+  reuseExistingServer: false,
+  timeout: 180_000,
+  stdout: "ignore",
+  stderr: "pipe",
+  gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+}));
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.spec.ts",
+  timeout: 90_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  use: {
+    // Traces cost CPU in every test; CI keeps them for failures.
+    trace: process.env.CI ? "retain-on-failure" : "off",
+    screenshot: "only-on-failure",
+    viewport: { width: 1280, height: 900 },
+    launchOptions: {
+      // Debian's Chromium here (the apt package); Playwright's own browser where that is missing.
+      executablePath: existsSync(chromium) ? chromium : undefined,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+      ],
+    },
+  },
+  projects: servers.map(({ name, port }) => ({
+    name,
+    use: { baseURL: `http://127.0.0.1:${port}` },
+  })),
+  webServer,
+});

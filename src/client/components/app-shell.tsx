@@ -1,0 +1,90 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
+import { AUTH_CHANNEL, announceSignOut, signOut } from "../auth";
+import { LiveSettingsProvider } from "../live-settings";
+import { errorCode, trpc } from "../trpc";
+import { AppearanceSync } from "./appearance-sync";
+import { StreamStatus } from "./stream-status";
+
+/** The areas that exist; the nav lists nothing else. */
+const AREAS = [{ href: "/settings", label: "Settings" }];
+
+/** Signed-in frame: top bar with navigation, account and live status. Signed-out visitors go to /sign-in. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const me = trpc.account.me.useQuery(undefined, { retry: false, staleTime: 60_000 });
+  const signedOut = errorCode(me.error) === "UNAUTHORIZED";
+  const [signingOut, setSigningOut] = useState(false);
+
+  useEffect(() => {
+    if (signedOut) router.replace("/sign-in");
+  }, [signedOut, router]);
+
+  useEffect(() => {
+    if (typeof BroadcastChannel !== "function") return;
+    const channel = new BroadcastChannel(AUTH_CHANNEL);
+    channel.onmessage = () => window.location.assign("/sign-in");
+    return () => channel.close();
+  }, []);
+
+  if (!me.data) {
+    return (
+      <div className="shell-loading" aria-busy={!me.error}>
+        {me.error && !signedOut ? (
+          <div className="notice notice-error">
+            Could not load your account: {me.error.message}{" "}
+            <button className="button" onClick={() => void me.refetch()}>Retry</button>
+          </div>
+        ) : (
+          <span className="muted">Loading…</span>
+        )}
+      </div>
+    );
+  }
+
+  const onSignOut = async () => {
+    setSigningOut(true);
+    await signOut();
+    announceSignOut();
+    window.location.assign("/sign-in");
+  };
+
+  return (
+    <LiveSettingsProvider userId={me.data.id}>
+      <AppearanceSync />
+      <div className="shell">
+        <header className="topbar">
+          <Link href="/settings" className="brand">
+            <span className="brand-mark" aria-hidden>VO</span>
+            Virtual Office
+          </Link>
+          <nav className="nav" aria-label="Main">
+            {AREAS.map((area) => (
+              <Link
+                key={area.href}
+                href={area.href}
+                className="nav-link"
+                aria-current={pathname?.startsWith(area.href) ? "page" : undefined}
+                data-testid={`nav-${area.label.toLowerCase()}`}
+              >
+                {area.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="account">
+            <StreamStatus />
+            <span className="account-email" data-testid="account-email">{me.data.email}</span>
+            <button className="button button-quiet" data-testid="sign-out" onClick={onSignOut} disabled={signingOut}>
+              {signingOut ? "Signing out…" : "Sign out"}
+            </button>
+          </div>
+        </header>
+        <main className="content">{children}</main>
+      </div>
+    </LiveSettingsProvider>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import type { SettingKey, SettingView } from "@/domain/settings/schema";
+import { createSettingsStore, mergeViews, toSettingView, type SettingsStore } from "./settings-cache";
+import { SharedStream, type StreamState } from "./shared-stream";
+import { trpc } from "./trpc";
+
+/** The stream's "refetch everything" marker (src/domain/events/schema.ts). */
+const RESYNC_EVENT_TYPE = "stream.resync";
+
+interface LiveSettings {
+  store: SettingsStore;
+  stream: StreamState;
+  /** True once the store holds the settings (the first list has been merged). */
+  loaded: boolean;
+  loadError: string | null;
+}
+
+const LiveSettingsContext = createContext<LiveSettings | null>(null);
+
+/**
+ * Keeps the signed-in user's settings current in this tab: the list query and
+ * the shared event stream both merge into one version-aware store, which is
+ * what the UI renders from.
+ */
+export function LiveSettingsProvider({ userId, children }: { userId: string; children: ReactNode }) {
+  const [store] = useState(createSettingsStore);
+  const utils = trpc.useUtils();
+  const list = trpc.settings.list.useQuery(undefined, { refetchOnWindowFocus: true });
+  const [stream, setStream] = useState<StreamState>({ status: "connecting", role: "follower" });
+
+  useEffect(() => {
+    if (list.data) mergeViews(store, list.data);
+  }, [list.data, store]);
+
+  useEffect(() => {
+    const shared = new SharedStream({
+      scope: userId,
+      connect(lastEventId, handlers) {
+        const subscription = utils.client.stream.events.subscribe(lastEventId ? { lastEventId } : undefined, {
+          onData: ({ id, data }) => handlers.event(id, data as unknown as { id: string; type: string }),
+          onConnectionStateChange: (state) => {
+            if (state.state === "pending") handlers.connection("open");
+            else if (state.state === "connecting" && state.error) handlers.connection("retrying");
+          },
+          onError: (error) => handlers.failed(error),
+          onComplete: () => handlers.failed(new Error("stream ended")),
+        });
+        return () => subscription.unsubscribe();
+      },
+      onEvent(event) {
+        if (event.type === RESYNC_EVENT_TYPE) {
+          void utils.settings.list.invalidate();
+          return;
+        }
+        if (event.entity === "setting") {
+          const view = toSettingView(event.payload);
+          if (view) store.merge(view.key, view);
+        }
+      },
+      onResync: () => void utils.settings.list.invalidate(),
+      onState: setStream,
+    });
+    shared.start();
+    setStream(shared.state);
+    return () => shared.stop();
+  }, [userId, store, utils]);
+
+  const loaded = useSyncExternalStore(
+    useCallback((listener: () => void) => store.subscribe(listener), [store]),
+    () => store.snapshot().size > 0,
+    () => false,
+  );
+  const value: LiveSettings = {
+    store,
+    stream,
+    loaded,
+    loadError: list.error && !list.data ? list.error.message : null,
+  };
+  return <LiveSettingsContext.Provider value={value}>{children}</LiveSettingsContext.Provider>;
+}
+
+export function useLiveSettings(): LiveSettings {
+  const value = useContext(LiveSettingsContext);
+  if (!value) throw new Error("useLiveSettings outside LiveSettingsProvider");
+  return value;
+}
+
+/** One key's stored view, re-rendering only when that key moves forward. */
+export function useSetting<K extends SettingKey>(key: K): SettingView<K> | undefined {
+  const { store } = useLiveSettings();
+  const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
+  return useSyncExternalStore(
+    subscribe,
+    () => store.get(key) as SettingView<K> | undefined,
+    () => undefined,
+  );
+}
