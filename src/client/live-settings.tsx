@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useState, useSyncExt
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
 import { createSettingsStore, mergeViews, toSettingView, type SettingsStore } from "./settings-cache";
 import { SharedStream, type StreamState } from "./shared-stream";
-import { trpc } from "./trpc";
+import { errorCode, trpc } from "./trpc";
 
 /** The stream's "refetch everything" marker (src/domain/events/schema.ts). */
 const RESYNC_EVENT_TYPE = "stream.resync";
@@ -44,7 +44,11 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
             if (state.state === "pending") handlers.connection("open");
             else if (state.state === "connecting" && state.error) handlers.connection("retrying");
           },
-          onError: (error) => handlers.failed(error),
+          onError: (error) => {
+            // Signed out elsewhere or session expired: the shell sends the tab to /sign-in.
+            if (errorCode(error) === "UNAUTHORIZED") void utils.account.me.invalidate();
+            handlers.failed(error);
+          },
           onComplete: () => handlers.failed(new Error("stream ended")),
         });
         return () => subscription.unsubscribe();
@@ -60,7 +64,11 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
         }
       },
       onResync: () => void utils.settings.list.invalidate(),
-      onState: setStream,
+      onState: (state) => {
+        setStream(state);
+        // A lost stream may mean a lost session (the SSE error does not say): the shell re-checks.
+        if (state.status === "reconnecting") void utils.account.me.invalidate();
+      },
     });
     shared.start();
     setStream(shared.state);

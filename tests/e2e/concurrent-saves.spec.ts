@@ -42,6 +42,7 @@ test("three tabs saving the same and different keys at once all end on the datab
     expect(ownOutcomes, "saves of keys no one else touched all succeed").toEqual(["saved", "saved", "saved"]);
     for (const outcome of themeOutcomes) expect(["saved", "conflict"]).toContain(outcome);
     const wins = themeOutcomes.filter((outcome) => outcome === "saved").length;
+    console.log(`[race] ${test.info().project.name} round ${round + 1}: theme ${themeOutcomes.join(", ")}`);
     expect(wins, "at least one racing save of the same key wins").toBeGreaterThanOrEqual(1);
 
     const db = await expectTabsShowDatabase(tabs, user.api);

@@ -76,3 +76,18 @@ test("ten tabs share one stream: an API change shows in all of them within 2 s, 
   expect(await late.getByTestId("stream-status").getAttribute("data-role")).toBe("follower");
   await expectTabsShowDatabase([...rest, late], user.api);
 });
+
+test("without Web Locks every tab opens its own stream and still stays live", async ({ context, baseURL }) => {
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
+  });
+  const user = await signUpUser(context, baseURL!);
+  const tabs = await openSettingsTabs(context, 2);
+  await Promise.all(tabs.map((page) => expectLive(page)));
+  expect(await roles(tabs)).toEqual(["solo", "solo"]);
+  const saved = await user.api.settings.set.mutate({ key: "density", value: "compact" });
+  await Promise.all(tabs.map((page) => expect(page.getByTestId("setting-density-version")).toHaveText(`v${saved.version}`, { timeout: 5_000 })));
+  await tabs[0]!.getByTestId("setting-theme-option-dark").click();
+  await expect(tabs[1]!.getByTestId("setting-theme")).toHaveAttribute("data-value", '"dark"');
+  await expectTabsShowDatabase(tabs, user.api);
+});

@@ -16,14 +16,15 @@ test("a tab reloaded in the middle of a burst of saves comes back showing the cu
   const [reloaded, saver] = await openSettingsTabs(context, 2);
 
   let running = true;
-  // Saves from an API client, back to back.
+  // Saves from API clients, back to back (two keys, one client each).
   const apiBurst = (async () => {
     let n = 0;
-    while (running) {
-      await user.api.settings.set.mutate({ key: "alertCooldownSeconds", value: n });
-      if (n % 3 === 0) await user.api.settings.set.mutate({ key: "watchlist", value: [`T${n}`, "SPY"] });
-      n++;
-    }
+    while (running) await user.api.settings.set.mutate({ key: "alertCooldownSeconds", value: n++ });
+    return n;
+  })();
+  const watchlistBurst = (async () => {
+    let n = 0;
+    while (running) await user.api.settings.set.mutate({ key: "watchlist", value: [`T${n++}`, "SPY"] });
     return n;
   })();
   // Saves from another tab, clicking through the chart intervals.
@@ -46,14 +47,17 @@ test("a tab reloaded in the middle of a burst of saves comes back showing the cu
   }
   await sleep(400);
   running = false;
-  const [apiSaves, clicks] = await Promise.all([apiBurst, tabBurst]);
+  const [apiSaves, watchlistSaves, clicks] = await Promise.all([apiBurst, watchlistBurst, tabBurst]);
   await settledSaveState(saver!, "chartInterval");
   expect(await saver!.getByTestId("save-state-chartInterval").getAttribute("data-state")).toBe("saved");
-  test.info().annotations.push({ type: "burst", description: `${apiSaves} API saves and ${clicks} clicks; 3 reloads` });
+  const burst = `${apiSaves + watchlistSaves} API saves and ${clicks} clicks in another tab; 3 reloads`;
+  test.info().annotations.push({ type: "burst", description: burst });
+  console.log(`[burst] ${test.info().project.name}: ${burst}`);
 
   const db = await expectTabsShowDatabase([reloaded!, saver!], user.api);
   expect(db.alertCooldownSeconds!.value).toBe(apiSaves - 1);
   expect(db.alertCooldownSeconds!.version).toBe(apiSaves);
+  expect(db.watchlist).toEqual({ version: watchlistSaves, value: [`T${watchlistSaves - 1}`, "SPY"] });
   await expectMonotonicVersions(reloaded!, "reloaded tab, final load");
   await expectMonotonicVersions(saver!, "saving tab");
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
 import { formatDateTime } from "../format-time";
 import { useSetting } from "../live-settings";
@@ -16,7 +16,10 @@ export function SettingHistory({ settingKey, view }: { settingKey: SettingKey; v
   const zone = useSetting("displayTimeZone")?.value;
   const history = trpc.settings.history.useQuery({ key: settingKey });
   const { refetch } = history;
+  const shownVersion = useRef(view.version);
   useEffect(() => {
+    if (shownVersion.current === view.version) return;
+    shownVersion.current = view.version;
     void refetch();
   }, [view.version, refetch]);
 
