@@ -92,7 +92,13 @@ async function writeVersioned(tx: Tx, log: EventLogWriter, userId: string, reque
       where: { userId, key, version: currentVersion },
       data: { value: json, version },
     });
-    if (count !== 1) throw new ConflictError(`setting "${key}" changed during the write`, toSettingView(key, current));
+    if (count !== 1) {
+      const now = await tx.setting.findUnique({
+        where: { userId_key: { userId, key } },
+        select: { value: true, version: true, updatedAt: true },
+      });
+      throw new ConflictError(`setting "${key}" changed during the write`, toSettingView(key, now));
+    }
   } else {
     await tx.setting.create({ data: { userId, key, value: json, version }, select: { version: true } });
   }
