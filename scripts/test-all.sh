@@ -8,8 +8,13 @@ export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"
 npx tsc --noEmit
 
-echo "== vitest: unit, integration, concurrency, multi-process"
-npx vitest run
+echo "== vitest: unit, integration, concurrency (in-process)"
+npx vitest run --exclude "tests/multiprocess/**"
+
+# The multi-process suites start 4 servers (and 4 client processes) each; on a
+# 2-core machine they get the machine to themselves, one file at a time.
+echo "== vitest: multi-process (real OS processes)"
+npx vitest run tests/multiprocess --no-file-parallelism
 
 echo "== next build"
 npx next build
