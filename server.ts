@@ -46,7 +46,20 @@ async function main() {
   });
   const auth = toNodeHandler(services.auth);
 
+  // Requests in progress per connection, so that a drain can close every
+  // connection as soon as it has nothing in progress (DESIGN: SIGTERM drains).
+  const inProgress = new Map<import("node:net").Socket, number>();
+  let stopping = false;
   const server = http.createServer((req, res) => {
+    const socket = req.socket;
+    inProgress.set(socket, (inProgress.get(socket) ?? 0) + 1);
+    if (stopping) res.shouldKeepAlive = false;
+    res.once("close", () => {
+      if (!inProgress.has(socket)) return; // the connection is gone already
+      const left = (inProgress.get(socket) ?? 1) - 1;
+      inProgress.set(socket, left);
+      if (stopping && left === 0) socket.end();
+    });
     const url = req.url ?? "/";
     if (url.startsWith("/api/trpc/")) return void trpc(req, res);
     if (url.startsWith("/api/auth/")) {
@@ -66,11 +79,15 @@ async function main() {
     res.writeHead(404).end();
   });
   server.keepAliveTimeout = 65_000;
+  server.on("connection", (socket) => {
+    if (stopping) return void socket.destroy();
+    inProgress.set(socket, 0);
+    socket.once("close", () => inProgress.delete(socket));
+  });
 
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   log(`Virtual Office on http://localhost:${port} (${services.db.provider}${apiOnly ? ", API only" : ""}, pid ${process.pid})`);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -78,7 +95,9 @@ async function main() {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     stopRetention();
     services.beginShutdown(); // open streams end, so their connections can close
-    server.closeIdleConnections();
+    // Idle keep-alive connections and connections that never sent a request
+    // (closeIdleConnections() leaves the latter open); busy ones close after their response.
+    for (const [socket, busy] of inProgress) if (busy === 0) socket.destroy();
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);
     await closed; // every in-flight request has finished
     clearTimeout(forced);
