@@ -7,8 +7,13 @@
 import http from "node:http";
 import BetterSqlite3 from "better-sqlite3";
 import autocannon from "autocannon";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { signUp } from "../tests/harness/api-client";
 import { createTestApp } from "../tests/harness/app";
-import { startBenchServer, signUp } from "./server";
+import { createTestDatabase } from "../tests/harness/databases";
+import { startServer } from "../tests/harness/server-process";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
@@ -43,7 +48,8 @@ function sqliteConditionalUpdateCeiling() {
 }
 
 async function httpOperations() {
-  const server = await startBenchServer(3392);
+  const database = await createTestDatabase("sqlite");
+  const server = await startServer({ databaseUrl: database.url, secretsDir: mkdtempSync(path.join(os.tmpdir(), "vo-bench-")) });
   try {
     const token = await signUp(server.url);
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -61,6 +67,7 @@ async function httpOperations() {
     await fanOut(server.url, token);
   } finally {
     await server.stop();
+    await database.drop();
   }
 }
 
@@ -72,7 +79,7 @@ async function fanOut(url: string, token: string) {
   const controllers: AbortController[] = [];
   const input = encodeURIComponent(JSON.stringify({ json: {} }));
   await Promise.all(
-    received.map(async (times, i) => {
+    received.map(async (times) => {
       const controller = new AbortController();
       controllers.push(controller);
       const response = await fetch(`${url}/api/trpc/stream.events?input=${input}`, {
@@ -99,7 +106,6 @@ async function fanOut(url: string, token: string) {
           /* aborted */
         }
       })();
-      void i;
     }),
   );
   await new Promise((resolve) => setTimeout(resolve, 300));

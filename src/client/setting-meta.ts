@@ -1,4 +1,11 @@
-import { settingDefaults, type SettingKey } from "@/domain/settings/schema";
+import { settingDefaults, settingSchemas, type SettingKey } from "@/domain/settings/schema";
+
+type EnumKey = "theme" | "density" | "chartInterval" | "notificationSound";
+
+/** The choices of an enum setting, straight from its schema (one source of truth). */
+function choices(key: EnumKey, label = (value: string) => value.charAt(0).toUpperCase() + value.slice(1)) {
+  return settingSchemas[key].options.map((value: string) => ({ value, label: label(value) }));
+}
 
 export interface SettingMeta {
   label: string;
@@ -11,20 +18,12 @@ export const settingMeta: Record<SettingKey, SettingMeta> = {
   theme: {
     label: "Theme",
     description: "Light, dark, or follow your operating system.",
-    options: [
-      { value: "system", label: "System" },
-      { value: "light", label: "Light" },
-      { value: "dark", label: "Dark" },
-    ],
+    options: choices("theme"),
   },
   density: {
     label: "Density",
     description: "How much space tables and lists use.",
-    options: [
-      { value: "compact", label: "Compact" },
-      { value: "comfortable", label: "Comfortable" },
-      { value: "spacious", label: "Spacious" },
-    ],
+    options: choices("density"),
   },
   displayTimeZone: {
     label: "Display time zone",
@@ -33,7 +32,7 @@ export const settingMeta: Record<SettingKey, SettingMeta> = {
   chartInterval: {
     label: "Default chart interval",
     description: "The candle size a new chart opens with.",
-    options: ["1m", "5m", "15m", "1h", "4h", "1d", "1w"].map((value) => ({ value, label: value })),
+    options: choices("chartInterval", (value) => value),
   },
   watchlist: {
     label: "Watchlist",
@@ -46,12 +45,7 @@ export const settingMeta: Record<SettingKey, SettingMeta> = {
   notificationSound: {
     label: "Notification sound",
     description: "Played when an alert fires.",
-    options: [
-      { value: "none", label: "None" },
-      { value: "chime", label: "Chime" },
-      { value: "bell", label: "Bell" },
-      { value: "ping", label: "Ping" },
-    ],
+    options: choices("notificationSound"),
   },
 };
 

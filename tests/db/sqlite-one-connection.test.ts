@@ -48,6 +48,15 @@ async function standaloneWorkDuringRollback(client: Client, userId: string) {
   return { outcome: await rolledBack, read: await read, write: await write };
 }
 
+/** A user whose theme is "dark" (v1) and density "compact" (v1). */
+async function seededUser(app: TestApp) {
+  const userId = await app.createUser();
+  const api = app.callerFor(userId);
+  await api.settings.set({ key: "theme", value: "dark" });
+  await api.settings.set({ key: "density", value: "compact" });
+  return userId;
+}
+
 describe.each(PROVIDERS)("standalone queries during another request's transaction on %s", (provider) => {
   let app: TestApp;
   beforeAll(async () => {
@@ -55,23 +64,14 @@ describe.each(PROVIDERS)("standalone queries during another request's transactio
   });
   afterAll(() => app.close());
 
-  async function seededUser() {
-    const userId = await app.createUser();
-    const api = app.callerFor(userId);
-    await api.settings.set({ key: "theme", value: "dark" });
-    await api.settings.set({ key: "density", value: "compact" });
-    return userId;
-  }
-
   it("do not see its uncommitted data, and their writes survive its rollback", async () => {
-    const userId = await seededUser();
+    const userId = await seededUser(app);
     const result = await standaloneWorkDuringRollback(app.services.db.prisma, userId);
     expect(result.outcome).toBe("rolled back");
     expect(result.read?.value).toBe('"dark"');
     const density = await app.callerFor(userId).settings.get({ key: "density" });
     expect(density).toMatchObject({ value: "spacious", version: 2 });
   });
-
 });
 
 // A control for the test above: without the wrapper, the same scenario loses data.
@@ -82,16 +82,8 @@ describe("control on sqlite", () => {
   });
   afterAll(() => app.close());
 
-  async function seededUser() {
-    const userId = await app.createUser();
-    const api = app.callerFor(userId);
-    await api.settings.set({ key: "theme", value: "dark" });
-    await api.settings.set({ key: "density", value: "compact" });
-    return userId;
-  }
-
   it("the unwrapped adapter really has the defect this guards against", async () => {
-    const userId = await seededUser();
+    const userId = await seededUser(app);
     const raw = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(app.database.url)}` }) });
     try {
       const result = await standaloneWorkDuringRollback(raw, userId);

@@ -10,42 +10,20 @@
  * with SIGTERM (config: gracefulShutdown). Builds first if no build exists.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createTestDatabase } from "../harness/databases";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const provider = process.argv[2] === "postgresql" ? "postgresql" : "sqlite";
 const port = process.env.PORT ?? (provider === "sqlite" ? "3210" : "3211");
 const log = (message: string) => console.log(`[e2e ${provider}] ${message}`);
 
-async function admin(serverUrl: string, sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vo-e2e-${provider}-`));
-  let databaseUrl = `file:${path.join(dir, "e2e.db")}`;
-  let dropDatabase = async () => {};
-  if (provider === "postgresql") {
-    const server = process.env.TEST_DATABASE_URL_PG;
-    if (!server) throw new Error("TEST_DATABASE_URL_PG is not set");
-    const name = `vo_e2e_${Date.now()}_${randomUUID().slice(0, 8)}`;
-    await admin(server, `CREATE DATABASE "${name}"`);
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = () => admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    log(`database ${name}`);
-  }
+  const { url: databaseUrl, drop: dropDatabase } = await createTestDatabase(provider);
+  log(`database ${databaseUrl.replace(/\/\/[^@]*@/, "//")}`);
 
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     log("no build found: running next build");

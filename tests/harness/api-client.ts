@@ -25,7 +25,8 @@ export async function signUpUser(baseUrl: string, name = "Trader"): Promise<Sign
   const password = `pw-${randomUUID()}`;
   const res = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // Node's fetch may send Sec-Fetch-Mode; Better Auth then wants a trusted Origin.
+    headers: { "content-type": "application/json", origin: new URL(baseUrl).origin },
     body: JSON.stringify({ email, password, name }),
   });
   const text = await res.text();

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ensureUserCounter } from "@/domain/events/mutations";
 import { startServices, type AppServices } from "@/server/services";
 import { createCaller } from "@/server/trpc/root";
 import { createTestDatabase, type Provider, type TestDatabase } from "./databases";
@@ -30,7 +31,7 @@ export async function createTestApp(provider: Provider): Promise<TestApp> {
         data: { id, name, email: `${id}@example.test` },
         select: { id: true },
       });
-      await services.db.prisma.userCounter.create({ data: { userId: id }, select: { userId: true } });
+      await ensureUserCounter(services.db, id);
       return id;
     },
     async close() {

@@ -74,43 +74,33 @@ async function revisionValue(tx: Tx, userId: string, key: SettingKey, version: n
   return revision.value;
 }
 
+const storedFields = { value: true, version: true, updatedAt: true } as const;
+
 async function writeVersioned(tx: Tx, log: EventLogWriter, userId: string, request: WriteRequest): Promise<SettingView> {
   const { key, json } = request;
-  const current = await tx.setting.findUnique({
-    where: { userId_key: { userId, key } },
-    select: { value: true, version: true, updatedAt: true },
-  });
+  const where = { userId_key: { userId, key } };
+  const current = await tx.setting.findUnique({ where, select: storedFields });
   const currentVersion = current?.version ?? 0;
   if (request.expectedVersion !== undefined && request.expectedVersion !== currentVersion) {
     throw new ConflictError(`setting "${key}" changed: version ${currentVersion}, not ${request.expectedVersion}`, toSettingView(key, current));
   }
-  const version = currentVersion + 1;
+  const written = { value: json, version: currentVersion + 1, updatedAt: new Date() };
   if (current) {
     // The version read above is the precondition of the write; zero rows means
     // someone else wrote first, which is a conflict, never a success.
-    const { count } = await tx.setting.updateMany({
-      where: { userId, key, version: currentVersion },
-      data: { value: json, version },
-    });
+    const { count } = await tx.setting.updateMany({ where: { userId, key, version: currentVersion }, data: written });
     if (count !== 1) {
-      const now = await tx.setting.findUnique({
-        where: { userId_key: { userId, key } },
-        select: { value: true, version: true, updatedAt: true },
-      });
+      const now = await tx.setting.findUnique({ where, select: storedFields });
       throw new ConflictError(`setting "${key}" changed during the write`, toSettingView(key, now));
     }
   } else {
-    await tx.setting.create({ data: { userId, key, value: json, version }, select: { version: true } });
+    await tx.setting.create({ data: { userId, key, ...written }, select: { version: true } });
   }
-  const written = await tx.setting.findUniqueOrThrow({
-    where: { userId_key: { userId, key } },
-    select: { value: true, version: true, updatedAt: true },
-  });
   await tx.settingRevision.create({
-    data: { userId, key, version, value: json, action: request.action },
+    data: { userId, key, version: written.version, value: json, action: request.action },
     select: { version: true },
   });
   const view = toSettingView(key, written);
-  await log.append({ type: `setting.${request.action}`, entity: "setting", entityId: key, version, payload: view });
+  await log.append({ type: `setting.${request.action}`, entity: "setting", entityId: key, version: written.version, payload: view });
   return view;
 }
