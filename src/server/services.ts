@@ -1,11 +1,13 @@
 import { EventTailer } from "@/domain/events/tailer";
 import { createAuth, type Auth } from "./auth/auth";
+import { SessionCache } from "./auth/session-cache";
 import { openDatabase, type Database } from "./db/client";
 
 /** Everything a request needs, created once per process by server.ts (or a test). */
 export interface AppServices {
   db: Database;
   auth: Auth;
+  sessions: SessionCache;
   tailer: EventTailer;
   /** The app's own origins, for CSRF checks and Better Auth's trusted origins. */
   origins: string[];
@@ -24,13 +26,19 @@ export interface ServiceOptions {
 
 export async function startServices(options: ServiceOptions): Promise<AppServices> {
   const db = openDatabase(options.databaseUrl);
-  const auth = createAuth(db, { origins: options.origins, secret: options.authSecret });
+  const sessions = new SessionCache();
+  const auth = createAuth(db, {
+    origins: options.origins,
+    secret: options.authSecret,
+    onSessionDeleted: (token) => sessions.forget(token),
+  });
   const tailer = new EventTailer(db);
   await tailer.start();
   const shutdown = new AbortController();
   return {
     db,
     auth,
+    sessions,
     tailer,
     origins: options.origins,
     shutdown: shutdown.signal,

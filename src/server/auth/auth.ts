@@ -9,6 +9,8 @@ export interface AuthOptions {
   /** The app's own origins (scheme://host:port); requests from others are refused. */
   origins: string[];
   secret?: string;
+  /** Called after a session row is deleted (sign-out, revocation). */
+  onSessionDeleted?: (sessionToken: string) => void;
 }
 
 /**
@@ -36,6 +38,7 @@ export function createAuth(db: Database, options: AuthOptions) {
     plugins: [bearer()],
     databaseHooks: {
       user: { create: { after: async (user) => ensureUserCounter(db, user.id) } },
+      session: { delete: { after: async (session) => options.onSessionDeleted?.(session.token) } },
     },
   });
 }

@@ -12,11 +12,21 @@ export interface Context {
 
 export async function createContext(services: AppServices, req: IncomingMessage): Promise<Context> {
   const headers = fromNodeHeaders(req.headers);
-  const session = await services.auth.api.getSession({ headers });
   return {
     services,
-    userId: session?.user.id ?? null,
+    userId: await userIdFor(services, headers),
     origin: headers.get("origin"),
     fetchSite: headers.get("sec-fetch-site"),
   };
+}
+
+async function userIdFor(services: AppServices, headers: Headers): Promise<string | null> {
+  const credential = headers.get("authorization") ?? headers.get("cookie");
+  if (!credential) return null;
+  const cached = services.sessions.get(credential);
+  if (cached) return cached;
+  const session = await services.auth.api.getSession({ headers });
+  if (!session) return null;
+  services.sessions.set(credential, session.user.id, session.session.token, new Date(session.session.expiresAt));
+  return session.user.id;
 }
