@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requestIdSchema } from "../receipts/schema";
+import { isIanaTimeZone } from "../validation";
 
 /** A ticker like AAPL, BRK.B, RDS-A or 7203.T: upper-case, 1–12 characters. */
 export const tickerSchema = z
@@ -9,15 +10,6 @@ export const tickerSchema = z
   .regex(/^[A-Z0-9][A-Z0-9.\-]{0,11}$/, "a ticker is 1–12 characters: A–Z, 0–9, '.' or '-'");
 
 export const WATCHLIST_MAX = 50;
-
-function isIanaTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone.length <= 64;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The settings registry: every key a user can store, its schema and default.

@@ -1,10 +1,12 @@
 import { accountRouter } from "../routers/account";
+import { profileRouter } from "../routers/profile";
 import { settingsRouter } from "../routers/settings";
 import { streamRouter } from "../routers/stream";
 import { createCallerFactory, router } from "./init";
 
 export const appRouter = router({
   account: accountRouter,
+  profile: profileRouter,
   settings: settingsRouter,
   stream: streamRouter,
 });
