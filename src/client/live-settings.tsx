@@ -1,7 +1,9 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import type { ProfileView } from "@/domain/profile/schema";
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
+import { createProfileStore, mergeProfile, PROFILE_KEY, type ProfileStore } from "./profile-cache";
 import { createSettingsStore, mergeViews, toSettingView, type SettingsStore } from "./settings-cache";
 import { SharedStream, type StreamState } from "./shared-stream";
 import { errorCode, trpc } from "./trpc";
@@ -11,6 +13,8 @@ const RESYNC_EVENT_TYPE = "stream.resync";
 
 interface LiveSettings {
   store: SettingsStore;
+  /** The profile, fed by `profile.get` (on the profile page) and by profile events. */
+  profileStore: ProfileStore;
   stream: StreamState;
   /** True once the store holds the settings (the first list has been merged). */
   loaded: boolean;
@@ -26,6 +30,7 @@ const LiveSettingsContext = createContext<LiveSettings | null>(null);
  */
 export function LiveSettingsProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [store] = useState(createSettingsStore);
+  const [profileStore] = useState(createProfileStore);
   const utils = trpc.useUtils();
   const list = trpc.settings.list.useQuery(undefined, { refetchOnWindowFocus: true });
   const [stream, setStream] = useState<StreamState>({ status: "connecting", role: "follower" });
@@ -35,6 +40,11 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
   }, [list.data, store]);
 
   useEffect(() => {
+    // Refetches only what is being shown (invalidate refetches active queries).
+    const resync = () => {
+      void utils.settings.list.invalidate();
+      void utils.profile.get.invalidate();
+    };
     const shared = new SharedStream({
       scope: userId,
       connect(lastEventId, handlers) {
@@ -55,15 +65,17 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
       },
       onEvent(event) {
         if (event.type === RESYNC_EVENT_TYPE) {
-          void utils.settings.list.invalidate();
+          resync();
           return;
         }
         if (event.entity === "setting") {
           const view = toSettingView(event.payload);
           if (view) store.merge(view.key, view);
+        } else if (event.entity === "profile") {
+          mergeProfile(profileStore, (event.payload as { profile?: unknown } | undefined)?.profile);
         }
       },
-      onResync: () => void utils.settings.list.invalidate(),
+      onResync: () => resync(),
       onState: (state) => {
         setStream(state);
         // A lost stream may mean a lost session (the SSE error does not say): the shell re-checks.
@@ -73,7 +85,7 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
     shared.start();
     setStream(shared.state);
     return () => shared.stop();
-  }, [userId, store, utils]);
+  }, [userId, store, profileStore, utils]);
 
   const loaded = useSyncExternalStore(
     useCallback((listener: () => void) => store.subscribe(listener), [store]),
@@ -82,6 +94,7 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
   );
   const value: LiveSettings = {
     store,
+    profileStore,
     stream,
     loaded,
     loadError: list.error && !list.data ? list.error.message : null,
@@ -102,6 +115,17 @@ export function useSetting<K extends SettingKey>(key: K): SettingView<K> | undef
   return useSyncExternalStore(
     subscribe,
     () => store.get(key) as SettingView<K> | undefined,
+    () => undefined,
+  );
+}
+
+/** The stored profile (undefined until loaded), re-rendering when it moves forward. */
+export function useStoredProfile(): ProfileView | undefined {
+  const { profileStore } = useLiveSettings();
+  const subscribe = useCallback((listener: () => void) => profileStore.subscribe(listener), [profileStore]);
+  return useSyncExternalStore(
+    subscribe,
+    () => profileStore.get(PROFILE_KEY),
     () => undefined,
   );
 }

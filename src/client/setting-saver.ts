@@ -107,22 +107,31 @@ export class KeySaver {
     }
   }
 
-  async #sendWithRetry(intent: Intent, expectedVersion: number, requestId: string): Promise<SettingView> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.#deps.send(this.#key, intent, expectedVersion, requestId);
-      } catch (error) {
-        const code = errorCode(error);
-        const transient = code === undefined ? !isClientError(error) || !error.data : TRANSIENT.has(code);
-        if (!transient || attempt >= RETRY_DELAYS_MS.length) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
-      }
-    }
+  #sendWithRetry(intent: Intent, expectedVersion: number, requestId: string): Promise<SettingView> {
+    return retryTransient(() => this.#deps.send(this.#key, intent, expectedVersion, requestId));
   }
 
   #set(snapshot: SaverSnapshot): void {
     this.#snapshot = snapshot;
     for (const listener of [...this.#listeners]) listener();
+  }
+}
+
+/**
+ * Runs `send` again after a network failure or a transient server error. The
+ * caller keeps the request id the same across attempts, so the server applies
+ * the change at most once.
+ */
+export async function retryTransient<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const code = errorCode(error);
+      const transient = code === undefined ? !isClientError(error) || !error.data : TRANSIENT.has(code);
+      if (!transient || attempt >= RETRY_DELAYS_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+    }
   }
 }
 
@@ -142,7 +151,7 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "Something went wrong";
 }
 
-function newRequestId(): string {
+export function newRequestId(): string {
   // randomUUID needs a secure context; getRandomValues does not.
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -201,3 +201,54 @@ export async function settledSaveState(page: Page, key: Key, timeout = 15_000): 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------- Profile ----------
+
+export const PROFILE_FIELDS = ["displayName", "email", "phone", "timezone", "locale", "baseCurrency", "bio", "experience"] as const;
+export type ProfileFieldName = (typeof PROFILE_FIELDS)[number];
+
+export async function openProfile(page: Page): Promise<void> {
+  await page.goto("/profile");
+  await expect(page.getByTestId("profile-version")).toBeVisible({ timeout: 20_000 });
+}
+
+export async function openProfileTabs(context: BrowserContext, count: number): Promise<Page[]> {
+  const pages = await Promise.all(Array.from({ length: count }, () => context.newPage()));
+  await Promise.all(pages.map(openProfile));
+  await Promise.all(pages.map((page) => expectLive(page)));
+  return pages;
+}
+
+/** What a profile tab shows: each control's value ("" for not set) and the version badge. */
+export async function shownProfile(page: Page): Promise<{ version: number; values: Record<string, string> }> {
+  return page.evaluate((fields) => {
+    const values: Record<string, string> = {};
+    for (const field of fields) {
+      values[field] = document.querySelector<HTMLInputElement>(`[data-testid="profile-field-${field}"]`)?.value ?? "?";
+    }
+    const version = Number((document.querySelector('[data-testid="profile-version"]')?.textContent ?? "").replace(/^v/, ""));
+    return { version, values };
+  }, [...PROFILE_FIELDS]);
+}
+
+/** The database's profile in the same shape (through the API with the user's session). */
+export async function storedProfile(api: Api): Promise<{ version: number; values: Record<string, string> }> {
+  const profile = await api.profile.get.query();
+  return { version: profile.version, values: Object.fromEntries(PROFILE_FIELDS.map((field) => [field, profile[field] ?? ""])) };
+}
+
+/** Waits until every tab shows exactly the stored profile (values and version). */
+export async function expectTabsShowProfile(pages: Page[], api: Api, timeout = 10_000) {
+  let db = await storedProfile(api);
+  await expect
+    .poll(
+      async () => {
+        db = await storedProfile(api);
+        const shown = await Promise.all(pages.map(shownProfile));
+        return shown.map((tab) => JSON.stringify(tab) === JSON.stringify(db));
+      },
+      { timeout, message: "every tab shows the stored profile" },
+    )
+    .toEqual(pages.map(() => true));
+  return db;
+}

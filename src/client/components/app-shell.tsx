@@ -10,7 +10,10 @@ import { AppearanceSync } from "./appearance-sync";
 import { StreamStatus } from "./stream-status";
 
 /** The areas that exist; the nav lists nothing else. */
-const AREAS = [{ href: "/settings", label: "Settings" }];
+const AREAS = [
+  { href: "/settings", label: "Settings" },
+  { href: "/profile", label: "Profile" },
+];
 
 /** Signed-in frame: top bar with navigation, account and live status. Signed-out visitors go to /sign-in. */
 export function AppShell({ children }: { children: ReactNode }) {

@@ -1,0 +1,8 @@
+import type { Metadata } from "next";
+import { ProfilePage } from "@/client/components/profile-page";
+
+export const metadata: Metadata = { title: "Profile" };
+
+export default function Profile() {
+  return <ProfilePage />;
+}
