@@ -1,4 +1,6 @@
 /** Validators shared by several domains. */
+import type { output, ZodType } from "zod";
+import { ValidationError } from "./errors";
 
 export function isIanaTimeZone(zone: string): boolean {
   if (zone.length === 0 || zone.length > 64) return false;
@@ -25,4 +27,13 @@ const currencies = new Set(Intl.supportedValuesOf("currency"));
 /** An ISO 4217 currency code this runtime knows (e.g. USD, EUR, JPY). */
 export function isIso4217Currency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && currencies.has(code);
+}
+
+/** Parses domain input; zod issues become a ValidationError naming each field. */
+export function parseInput<S extends ZodType>(schema: S, input: unknown, message: string): output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "(input)"] ??= []).push(issue.message);
+  throw new ValidationError(message, fieldErrors);
 }

@@ -1,7 +1,9 @@
 import { EventTailer } from "@/domain/events/tailer";
+import { createApiKeyCipher, type ApiKeyCipher } from "@/domain/providers/api-key-cipher";
 import { createAuth, type Auth } from "./auth/auth";
 import { SessionCache } from "./auth/session-cache";
 import { openDatabase, type Database } from "./db/client";
+import { loadSecret } from "./secrets";
 
 /** Everything a request needs, created once per process by server.ts (or a test). */
 export interface AppServices {
@@ -9,6 +11,8 @@ export interface AppServices {
   auth: Auth;
   sessions: SessionCache;
   tailer: EventTailer;
+  /** Encrypts provider API keys under a secret that is not in the database. */
+  apiKeys: ApiKeyCipher;
   /** The app's own origins, for CSRF checks and Better Auth's trusted origins. */
   origins: string[];
   /** Aborted on shutdown: open streams end so the server can drain. */
@@ -22,6 +26,8 @@ export interface ServiceOptions {
   databaseUrl?: string;
   origins: string[];
   authSecret?: string;
+  /** Default: VO_PROVIDER_KEY, else the secret file `provider-key` (src/server/secrets.ts). */
+  providerKeySecret?: string;
 }
 
 export async function startServices(options: ServiceOptions): Promise<AppServices> {
@@ -32,6 +38,7 @@ export async function startServices(options: ServiceOptions): Promise<AppService
     secret: options.authSecret,
     onSessionDeleted: (token) => sessions.forget(token),
   });
+  const apiKeys = createApiKeyCipher(options.providerKeySecret ?? loadSecret("VO_PROVIDER_KEY", "provider-key"));
   const tailer = new EventTailer(db);
   await tailer.start();
   const shutdown = new AbortController();
@@ -40,6 +47,7 @@ export async function startServices(options: ServiceOptions): Promise<AppService
     auth,
     sessions,
     tailer,
+    apiKeys,
     origins: options.origins,
     shutdown: shutdown.signal,
     beginShutdown: () => shutdown.abort(),

@@ -20,6 +20,7 @@ export async function createTestApp(provider: Provider): Promise<TestApp> {
     databaseUrl: database.url,
     origins: ["http://localhost:3999"],
     authSecret: "test-secret-test-secret-test-secret-0123",
+    providerKeySecret: "test-provider-key-secret-0123456789",
   });
   return {
     database,

@@ -24,6 +24,11 @@ export interface Database {
   readonly bus: EventEmitter;
   /** Runs `work` in one interactive transaction, retried on transient conflicts. */
   transaction<T>(work: (tx: Tx) => Promise<T>, retry?: RetryOptions): Promise<T>;
+  /**
+   * Runs several reads against one committed state: REPEATABLE READ on
+   * PostgreSQL; on SQLite the transaction (BEGIN IMMEDIATE) excludes writers.
+   */
+  snapshot<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** PostgreSQL LISTEN connection (null on SQLite, where tailers poll). */
   listen(channel: string, onPayload: (payload: string) => void): Promise<NotificationListener | null>;
   close(): Promise<void>;
@@ -56,6 +61,16 @@ export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_D
         // process queue on one connection; they stay tiny in practice.
         () => prisma.$transaction((tx) => work(tx), { maxWait: 20_000, timeout: 20_000 }),
         retry,
+      ),
+    snapshot: (work) =>
+      withRetry(() =>
+        provider === "postgresql"
+          ? prisma.$transaction((tx) => work(tx), {
+              isolationLevel: "RepeatableRead" as never,
+              maxWait: 20_000,
+              timeout: 20_000,
+            })
+          : prisma.$transaction((tx) => work(tx), { maxWait: 20_000, timeout: 20_000 }),
       ),
     async listen(channel, onPayload) {
       if (provider !== "postgresql") return null;

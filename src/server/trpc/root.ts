@@ -1,5 +1,6 @@
 import { accountRouter } from "../routers/account";
 import { profileRouter } from "../routers/profile";
+import { providersRouter } from "../routers/providers";
 import { settingsRouter } from "../routers/settings";
 import { streamRouter } from "../routers/stream";
 import { createCallerFactory, router } from "./init";
@@ -7,6 +8,7 @@ import { createCallerFactory, router } from "./init";
 export const appRouter = router({
   account: accountRouter,
   profile: profileRouter,
+  providers: providersRouter,
   settings: settingsRouter,
   stream: streamRouter,
 });

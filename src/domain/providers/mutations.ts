@@ -1,0 +1,191 @@
+import { randomUUID } from "node:crypto";
+import type { Database, Tx } from "@/server/db/client";
+import { ConflictError } from "../errors";
+import { writeForUser, type EventLogWriter } from "../events/mutations";
+import { findReceipt, storeReceipt } from "../receipts/mutations";
+import { parseInput } from "../validation";
+import { apiKeyHint, type ApiKeyCipher } from "./api-key-cipher";
+import { listProvidersIn, providerNotFound, providerViewColumns, toProviderView } from "./data";
+import {
+  addProviderInput,
+  deleteProviderInput,
+  providerIdInput,
+  updateProviderInput,
+  type AddProviderInput,
+  type DeleteProviderInput,
+  type ProviderEventPayload,
+  type ProviderIdInput,
+  type ProviderView,
+  type UpdateProviderInput,
+} from "./schema";
+
+/*
+ * Every provider write runs in writeForUser: the user's provider writes are
+ * serialized by the user's write lock, so "exactly one active" is kept by
+ * ordering statements within one transaction (deactivate, then activate) and
+ * no reader ever sees a state between them. The partial unique index
+ * provider_one_active_per_user is the database's own guard for "at most one".
+ */
+
+/** Adds a provider. The user's first provider, or one added with activate: true, becomes the active one. */
+export function addProvider(db: Database, cipher: ApiKeyCipher, userId: string, input: AddProviderInput): Promise<ProviderView> {
+  const { name, model, apiKey, baseUrl, activate, requestId } = parseInput(addProviderInput, input, "invalid provider");
+  return providerWrite(db, userId, "providers.add", requestId, async (tx, log) => {
+    const id = randomUUID();
+    const hasActive = (await tx.provider.count({ where: { userId, isActive: true } })) > 0;
+    const active = activate === true || !hasActive;
+    const activationSeq = active ? await deactivateAll(tx, userId) : 0;
+    const row = await tx.provider.create({
+      data: {
+        id,
+        userId,
+        name,
+        model,
+        baseUrl: baseUrl ?? null,
+        apiKeyCipher: cipher.encrypt(apiKey, { userId, providerId: id }),
+        apiKeyHint: apiKeyHint(apiKey),
+        isActive: active,
+        activationSeq,
+      },
+      select: providerViewColumns,
+    });
+    return logChange(tx, log, userId, "added", toProviderView(row));
+  });
+}
+
+/**
+ * Changes name, model, base URL and/or key; an omitted key keeps the stored one.
+ * With expectedVersion, a stale version fails with CONFLICT carrying the current provider.
+ */
+export function updateProvider(db: Database, cipher: ApiKeyCipher, userId: string, input: UpdateProviderInput): Promise<ProviderView> {
+  const { id, name, model, apiKey, baseUrl, expectedVersion, requestId } = parseInput(updateProviderInput, input, "invalid provider update");
+  return providerWrite(db, userId, "providers.update", requestId, async (tx, log) => {
+    const current = await currentProvider(tx, userId, id, expectedVersion);
+    const data = {
+      ...(name !== undefined && { name }),
+      ...(model !== undefined && { model }),
+      ...(baseUrl !== undefined && { baseUrl }),
+      ...(apiKey !== undefined && { apiKeyCipher: cipher.encrypt(apiKey, { userId, providerId: id }), apiKeyHint: apiKeyHint(apiKey) }),
+      version: { increment: 1 },
+    };
+    const { count } = await tx.provider.updateMany({ where: { id, userId, version: current.version }, data });
+    if (count !== 1) throw changedDuringWrite(current);
+    return logChange(tx, log, userId, "updated", await viewOf(tx, userId, id));
+  });
+}
+
+/** Makes one provider the active one; the previously active one is deactivated in the same transaction. */
+export function setActiveProvider(db: Database, userId: string, input: ProviderIdInput): Promise<ProviderView> {
+  const { id, requestId } = parseInput(providerIdInput, input, "invalid provider id");
+  return providerWrite(db, userId, "providers.setActive", requestId, async (tx, log) => {
+    await currentProvider(tx, userId, id);
+    // Always a write, even when already active: the last committed setActive is
+    // the one that holds, and its event says so.
+    await activate(tx, userId, id);
+    return logChange(tx, log, userId, "activated", await viewOf(tx, userId, id));
+  });
+}
+
+/**
+ * Deletes a provider. Deleting the active one promotes, in the same
+ * transaction, the most recently active remaining provider (highest
+ * activationSeq); among never-activated ones, the most recently added.
+ */
+export function deleteProvider(db: Database, userId: string, input: DeleteProviderInput): Promise<ProviderView> {
+  const { id, expectedVersion, requestId } = parseInput(deleteProviderInput, input, "invalid provider id");
+  return providerWrite(db, userId, "providers.delete", requestId, async (tx, log) => {
+    const current = await currentProvider(tx, userId, id, expectedVersion);
+    const { count } = await tx.provider.deleteMany({ where: { id, userId, version: current.version } });
+    if (count !== 1) throw changedDuringWrite(current);
+    let promoted: ProviderView | null = null;
+    if (current.isActive) {
+      const next = await tx.provider.findFirst({
+        where: { userId },
+        orderBy: [{ activationSeq: "desc" }, { createdAt: "desc" }, { id: "desc" }],
+        select: { id: true },
+      });
+      if (next) {
+        await activate(tx, userId, next.id);
+        promoted = await viewOf(tx, userId, next.id);
+      }
+    }
+    return logChange(tx, log, userId, "deleted", { ...current, isActive: false }, promoted);
+  });
+}
+
+type Operation = "providers.add" | "providers.update" | "providers.setActive" | "providers.delete";
+
+function providerWrite(
+  db: Database,
+  userId: string,
+  operation: Operation,
+  requestId: string | undefined,
+  work: (tx: Tx, log: EventLogWriter) => Promise<ProviderView>,
+): Promise<ProviderView> {
+  return writeForUser(db, userId, async (tx, log) => {
+    // Under the user's write lock: a duplicate request waits for the first and finds its receipt.
+    if (requestId) {
+      const replay = await findReceipt<ProviderView>(tx, userId, requestId, operation);
+      if (replay) return replay;
+    }
+    const view = await work(tx, log);
+    if (requestId) await storeReceipt(tx, userId, requestId, operation, view);
+    return view;
+  });
+}
+
+/** The provider as stored, scoped to the user: another user's id is "not found". */
+async function currentProvider(tx: Tx, userId: string, id: string, expectedVersion?: number): Promise<ProviderView> {
+  const row = await tx.provider.findFirst({ where: { id, userId }, select: providerViewColumns });
+  if (!row) throw providerNotFound(id);
+  const view = toProviderView(row);
+  if (expectedVersion !== undefined && expectedVersion !== view.version) {
+    throw new ConflictError(`provider "${view.name}" changed: version ${view.version}, not ${expectedVersion}`, view);
+  }
+  return view;
+}
+
+async function viewOf(tx: Tx, userId: string, id: string): Promise<ProviderView> {
+  const row = await tx.provider.findFirst({ where: { id, userId }, select: providerViewColumns });
+  if (!row) throw providerNotFound(id);
+  return toProviderView(row);
+}
+
+const changedDuringWrite = (current: ProviderView) =>
+  new ConflictError(`provider "${current.name}" changed during the write`, current);
+
+/**
+ * Deactivates the user's active provider (bumping its version) and returns the
+ * next activation sequence number. Must run before a row is made active: the
+ * partial unique index is checked statement by statement.
+ */
+async function deactivateAll(tx: Tx, userId: string, except?: string): Promise<number> {
+  const { _max } = await tx.provider.aggregate({ where: { userId }, _max: { activationSeq: true } });
+  await tx.provider.updateMany({
+    where: { userId, isActive: true, ...(except && { id: { not: except } }) },
+    data: { isActive: false, version: { increment: 1 } },
+  });
+  return (_max.activationSeq ?? 0) + 1;
+}
+
+async function activate(tx: Tx, userId: string, id: string): Promise<void> {
+  const activationSeq = await deactivateAll(tx, userId, id);
+  const { count } = await tx.provider.updateMany({
+    where: { id, userId },
+    data: { isActive: true, activationSeq, version: { increment: 1 } },
+  });
+  if (count !== 1) throw providerNotFound(id);
+}
+
+async function logChange(
+  tx: Tx,
+  log: EventLogWriter,
+  userId: string,
+  change: ProviderEventPayload["change"],
+  provider: ProviderView,
+  promoted: ProviderView | null = null,
+): Promise<ProviderView> {
+  const payload: ProviderEventPayload = { change, provider, promoted, providers: await listProvidersIn(tx, userId) };
+  await log.append({ type: `provider.${change}`, entity: "provider", entityId: provider.id, version: provider.version, payload });
+  return provider;
+}
