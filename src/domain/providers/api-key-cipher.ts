@@ -42,5 +42,8 @@ export function createApiKeyCipher(secret: string): ApiKeyCipher {
   };
 }
 
-/** The only part of a key that leaves the server. */
-export const apiKeyHint = (apiKey: string) => `…${apiKey.slice(-4)}`;
+/** The only part of a key that leaves the server: its last four characters, fewer for a key under eight. */
+export function apiKeyHint(apiKey: string): string {
+  const shown = Math.min(4, Math.floor(apiKey.length / 2));
+  return shown === 0 ? "…" : `…${apiKey.slice(-shown)}`;
+}

@@ -4,7 +4,7 @@ import { eventsAfter } from "@/domain/events/data";
 import { activeProviderCredentials } from "@/domain/providers/data";
 import { createTestApp, type TestApp } from "../../../tests/harness/app";
 import { PROVIDERS } from "../../../tests/harness/databases";
-import { createApiKeyCipher } from "./api-key-cipher";
+import { apiKeyHint, createApiKeyCipher } from "./api-key-cipher";
 import type { ProviderEventPayload } from "./schema";
 
 async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
@@ -147,7 +147,7 @@ describe.each(PROVIDERS)("providers baseline on %s", (provider) => {
       [() => api.providers.add({ name: "  ", model: "m", apiKey: key("x") }), "name"],
       [() => api.providers.add({ name: "N", model: "", apiKey: key("x") }), "model"],
       [() => api.providers.add({ name: "N", model: "m", apiKey: "x".repeat(513) }), "apiKey"],
-      [() => api.providers.add({ name: "N", model: "m", apiKey: "short" }), "apiKey"],
+      [() => api.providers.add({ name: "N", model: "m", apiKey: "   " }), "apiKey"],
       [() => api.providers.add({ name: "N", model: "m", apiKey: "has a space in it" }), "apiKey"],
       [() => api.providers.add({ name: "N", model: "m", apiKey: key("x"), baseUrl: "not a url" }), "baseUrl"],
       [() => api.providers.add({ name: "N", model: "m", apiKey: key("x"), baseUrl: "ftp://files.example.com" }), "baseUrl"],
@@ -214,6 +214,13 @@ describe("api key cipher", () => {
     expect(one).not.toContain("secret");
     expect(one).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(cipher.decrypt(one, context)).toBe("sk-live-secret-value");
+  });
+
+  it("hints at most the last four characters, and at most half of a short key", () => {
+    expect(apiKeyHint("sk-abcdefgh1234")).toBe("…1234");
+    expect(apiKeyHint("abcdefgh")).toBe("…efgh");
+    expect(apiKeyHint("abc123")).toBe("…123");
+    expect(apiKeyHint("x")).toBe("…");
   });
 
   it("refuses a tampered ciphertext, another row's context and another secret", () => {

@@ -3,7 +3,6 @@ import { requestIdSchema } from "../receipts/schema";
 
 export const NAME_MAX = 80;
 export const MODEL_MAX = 200;
-export const API_KEY_MIN = 8;
 export const API_KEY_MAX = 512;
 export const BASE_URL_MAX = 2048;
 
@@ -15,7 +14,7 @@ const model = z.string().trim().min(1, "must not be empty").max(MODEL_MAX, `at m
 const apiKey = z
   .string()
   .trim()
-  .min(API_KEY_MIN, `at least ${API_KEY_MIN} characters`)
+  .min(1, "must not be empty")
   .max(API_KEY_MAX, `at most ${API_KEY_MAX} characters`)
   .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
