@@ -64,11 +64,40 @@ async function httpOperations() {
         body: JSON.stringify({ json: { key: "alertCooldownSeconds", value: 60 } }),
       }),
     );
+    await providerOperations(server.url, headers);
     await fanOut(server.url, token);
   } finally {
     await server.stop();
     await database.drop();
   }
+}
+
+/** providers.list and a setActive storm over four providers; then the invariant is checked and printed. */
+async function providerOperations(url: string, headers: Record<string, string>) {
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const res = await fetch(`${url}/api/trpc/providers.add`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ json: { name: `Bench ${i}`, model: "m", apiKey: `sk-bench-${i}-0123456789` } }),
+    });
+    ids.push(((await res.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id);
+  }
+  record("providers.list over HTTP (SQLite)", await cannon({ url: `${url}/api/trpc/providers.list`, headers }));
+  record(
+    "providers.setActive over HTTP, 4 providers (SQLite)",
+    await cannon({
+      url: `${url}/api/trpc/providers.setActive`,
+      method: "POST",
+      headers,
+      requests: ids.map((id) => ({ method: "POST", body: JSON.stringify({ json: { id } }) })),
+    }),
+  );
+  const list = (await (await fetch(`${url}/api/trpc/providers.list`, { headers })).json()) as {
+    result: { data: { json: Array<{ isActive: boolean }> } };
+  };
+  const active = list.result.data.json.filter((p) => p.isActive).length;
+  rows.push(["providers after the setActive storm", `${active} active`, `of ${list.result.data.json.length} (must be 1)`]);
 }
 
 /** 50 SSE subscribers of one user; time from sending a write to its event arriving on every stream. */
