@@ -69,7 +69,7 @@ describe.each(PROVIDERS)("providers baseline on %s", (provider) => {
 
     const stale = await rejection(api.providers.update({ id: p.id, model: "stale", expectedVersion: 2 }));
     expect(stale.code).toBe("CONFLICT");
-    expect((stale.cause as { details: { current: { version: number; model: string } } }).details.current).toMatchObject({
+    expect((stale.cause as unknown as { details: { current: { version: number; model: string } } }).details.current).toMatchObject({
       version: 3,
       model: "gpt-4.1",
     });
