@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useState, useSyncExt
 import type { ProfileView } from "@/domain/profile/schema";
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
 import { createProfileStore, mergeProfile, PROFILE_KEY, type ProfileStore } from "./profile-cache";
+import { applyProviderEvent, applyProviderSnapshot, createProvidersStore, type ProvidersState, type ProvidersStore } from "./providers-cache";
 import { createSettingsStore, mergeViews, toSettingView, type SettingsStore } from "./settings-cache";
 import { SharedStream, type StreamState } from "./shared-stream";
 import { errorCode, trpc } from "./trpc";
@@ -15,6 +16,9 @@ interface LiveSettings {
   store: SettingsStore;
   /** The profile, fed by `profile.get` (on the profile page) and by profile events. */
   profileStore: ProfileStore;
+  /** The AI providers, fed by `providers.snapshot` (every page: the shell shows the active one) and by provider events. */
+  providersStore: ProvidersStore;
+  providersError: string | null;
   stream: StreamState;
   /** True once the store holds the settings (the first list has been merged). */
   loaded: boolean;
@@ -31,8 +35,10 @@ const LiveSettingsContext = createContext<LiveSettings | null>(null);
 export function LiveSettingsProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [store] = useState(createSettingsStore);
   const [profileStore] = useState(createProfileStore);
+  const [providersStore] = useState(createProvidersStore);
   const utils = trpc.useUtils();
   const list = trpc.settings.list.useQuery(undefined, { refetchOnWindowFocus: true });
+  const providers = trpc.providers.snapshot.useQuery(undefined, { refetchOnWindowFocus: true });
   const [stream, setStream] = useState<StreamState>({ status: "connecting", role: "follower" });
 
   useEffect(() => {
@@ -40,10 +46,15 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
   }, [list.data, store]);
 
   useEffect(() => {
+    applyProviderSnapshot(providersStore, providers.data);
+  }, [providers.data, providersStore]);
+
+  useEffect(() => {
     // Refetches only what is being shown (invalidate refetches active queries).
     const resync = () => {
       void utils.settings.list.invalidate();
       void utils.profile.get.invalidate();
+      void utils.providers.snapshot.invalidate();
     };
     const shared = new SharedStream({
       scope: userId,
@@ -73,6 +84,8 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
           if (view) store.merge(view.key, view);
         } else if (event.entity === "profile") {
           mergeProfile(profileStore, (event.payload as { profile?: unknown } | undefined)?.profile);
+        } else if (event.entity === "provider") {
+          applyProviderEvent(providersStore, event);
         }
       },
       onResync: () => resync(),
@@ -85,7 +98,7 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
     shared.start();
     setStream(shared.state);
     return () => shared.stop();
-  }, [userId, store, profileStore, utils]);
+  }, [userId, store, profileStore, providersStore, utils]);
 
   const loaded = useSyncExternalStore(
     useCallback((listener: () => void) => store.subscribe(listener), [store]),
@@ -95,6 +108,8 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
   const value: LiveSettings = {
     store,
     profileStore,
+    providersStore,
+    providersError: providers.error && !providers.data ? providers.error.message : null,
     stream,
     loaded,
     loadError: list.error && !list.data ? list.error.message : null,
@@ -128,4 +143,10 @@ export function useStoredProfile(): ProfileView | undefined {
     () => profileStore.get(PROFILE_KEY),
     () => undefined,
   );
+}
+
+/** The providers as of the newest commit this tab has seen (null until loaded). */
+export function useProviders(): ProvidersState | null {
+  const { providersStore } = useLiveSettings();
+  return useSyncExternalStore(providersStore.subscribe, providersStore.get, () => null);
 }

@@ -6,6 +6,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { AUTH_CHANNEL, announceSignOut, signOut } from "../auth";
 import { LiveSettingsProvider } from "../live-settings";
 import { errorCode, trpc } from "../trpc";
+import { ActiveProviderBadge } from "./active-provider-badge";
 import { AppearanceSync } from "./appearance-sync";
 import { StreamStatus } from "./stream-status";
 
@@ -13,6 +14,7 @@ import { StreamStatus } from "./stream-status";
 const AREAS = [
   { href: "/settings", label: "Settings" },
   { href: "/profile", label: "Profile" },
+  { href: "/providers", label: "Providers" },
 ];
 
 /** Signed-in frame: top bar with navigation, account and live status. Signed-out visitors go to /sign-in. */
@@ -79,6 +81,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             ))}
           </nav>
           <div className="account">
+            <ActiveProviderBadge />
             <StreamStatus />
             <span className="account-email" data-testid="account-email">{me.data.email}</span>
             <button className="button button-quiet" data-testid="sign-out" onClick={onSignOut} disabled={signingOut}>

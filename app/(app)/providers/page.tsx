@@ -1,0 +1,8 @@
+import type { Metadata } from "next";
+import { ProvidersPage } from "@/client/components/providers-page";
+
+export const metadata: Metadata = { title: "AI providers" };
+
+export default function Providers() {
+  return <ProvidersPage />;
+}
