@@ -8,6 +8,7 @@ import { migrateDatabase } from "./src/server/db/migrate";
 import { appOrigins, startServices } from "./src/server/services";
 import { createContext } from "./src/server/trpc/context";
 import { appRouter } from "./src/server/trpc/root";
+import { startKeyRotation } from "./src/worker/key-rotation";
 import { startRetention } from "./src/worker/retention";
 
 /**
@@ -28,6 +29,7 @@ async function main() {
 
   const services = await startServices({ databaseUrl, origins: appOrigins(port) });
   const stopRetention = startRetention(services.db);
+  const stopKeyRotation = startKeyRotation(services.db, services.apiKeys);
 
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   if (!apiOnly) {
@@ -94,6 +96,7 @@ async function main() {
     log(`${signal}: draining`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     stopRetention();
+    stopKeyRotation();
     services.beginShutdown(); // open streams end, so their connections can close
     // Idle keep-alive connections and connections that never sent a request
     // (closeIdleConnections() leaves the latter open); busy ones close after their response.

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   authSecret?: string;
   /** Default: VO_PROVIDER_KEY, else the secret file `provider-key` (src/server/secrets.ts). */
   providerKeySecret?: string;
+  /** Secrets that still decrypt during a rotation. Default: VO_PROVIDER_KEY_PREVIOUS (comma-separated). */
+  providerKeyPreviousSecrets?: string[];
 }
 
 export async function startServices(options: ServiceOptions): Promise<AppServices> {
@@ -38,7 +40,10 @@ export async function startServices(options: ServiceOptions): Promise<AppService
     secret: options.authSecret,
     onSessionDeleted: (token) => sessions.forget(token),
   });
-  const apiKeys = createApiKeyCipher(options.providerKeySecret ?? loadSecret("VO_PROVIDER_KEY", "provider-key"));
+  const apiKeys = createApiKeyCipher(
+    options.providerKeySecret ?? loadSecret("VO_PROVIDER_KEY", "provider-key"),
+    options.providerKeyPreviousSecrets ?? previousProviderKeySecrets(),
+  );
   const tailer = new EventTailer(db);
   await tailer.start();
   const shutdown = new AbortController();
@@ -63,4 +68,8 @@ export async function startServices(options: ServiceOptions): Promise<AppService
 export function appOrigins(port: number): string[] {
   const configured = (process.env.APP_ORIGIN ?? "").split(",").map((o) => o.trim()).filter(Boolean);
   return configured.length > 0 ? configured : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}
+
+function previousProviderKeySecrets(): string[] {
+  return (process.env.VO_PROVIDER_KEY_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }

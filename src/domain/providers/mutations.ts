@@ -189,3 +189,50 @@ async function logChange(
   await log.append({ type: `provider.${change}`, entity: "provider", entityId: provider.id, version: provider.version, payload });
   return provider;
 }
+
+export interface KeyRotationReport {
+  checked: number;
+  rotated: number;
+  /** Changed by a concurrent update between read and write: already under the current secret. */
+  skipped: number;
+  /** No configured secret opens them (ids only; the keys must be re-entered). */
+  unreadable: string[];
+}
+
+/**
+ * Re-encrypts every stored API key that is still under a previous secret.
+ * Not a user-visible change: no version bump, no event, updatedAt kept. Each
+ * row is one conditional UPDATE on the ciphertext it read, so a concurrent
+ * providers.update (which writes a ciphertext under the current secret) wins
+ * and this row is skipped; every process may run it at once.
+ */
+export async function rotateProviderKeys(db: Database, cipher: ApiKeyCipher, batchSize = 200): Promise<KeyRotationReport> {
+  const report: KeyRotationReport = { checked: 0, rotated: 0, skipped: 0, unreadable: [] };
+  for (let cursor = ""; ; ) {
+    const rows = await db.prisma.provider.findMany({
+      where: { id: { gt: cursor } },
+      orderBy: { id: "asc" },
+      take: batchSize,
+      select: { id: true, userId: true, apiKeyCipher: true, updatedAt: true },
+    });
+    if (rows.length === 0) return report;
+    cursor = rows.at(-1)!.id;
+    for (const row of rows) {
+      report.checked++;
+      let next: string | null;
+      try {
+        next = cipher.reencrypt(row.apiKeyCipher, { userId: row.userId, providerId: row.id });
+      } catch {
+        report.unreadable.push(row.id);
+        continue;
+      }
+      if (next === null) continue;
+      const { count } = await db.prisma.provider.updateMany({
+        where: { id: row.id, apiKeyCipher: row.apiKeyCipher },
+        data: { apiKeyCipher: next, updatedAt: row.updatedAt },
+      });
+      if (count === 1) report.rotated++;
+      else report.skipped++;
+    }
+  }
+}
