@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { enableWal } from "./sqlite-wal";
 import { databaseProvider, sqliteFilePath } from "./url";
 
 interface Migration {
@@ -64,9 +65,10 @@ function pending(migrations: Migration[], applied: Map<string, string>): Migrati
 function migrateSqlite(url: string, migrations: Migration[]): { applied: string[] } {
   const file = sqliteFilePath(url);
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 30_000) });
+  const timeoutMs = Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 30_000);
+  const db = new Database(file, { timeout: timeoutMs });
   try {
-    db.pragma("journal_mode = WAL"); // persists in the file; the app's connections get it too
+    enableWal(db, timeoutMs); // persists in the file; the app's connections get it too
     // better-sqlite3 enforces foreign keys by default, and `PRAGMA foreign_keys` is a no-op
     // inside a transaction, so Prisma's SQLite table rebuilds (DROP old table, rename new)
     // would cascade-delete child rows. Turn enforcement off for this connection and check

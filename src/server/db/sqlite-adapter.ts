@@ -7,6 +7,7 @@ import type {
 } from "@prisma/driver-adapter-utils";
 import type BetterSqlite3 from "better-sqlite3";
 import { Mutex } from "./mutex";
+import { enableWal } from "./sqlite-wal";
 
 /**
  * Wraps @prisma/adapter-better-sqlite3 (written against 6.19.3) to fix two
@@ -33,7 +34,7 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return serialize(await this.#inner.connect());
+    return serialize(await this.#inner.connect(), this.busyTimeoutMs);
   }
 }
 
@@ -42,10 +43,10 @@ type InnerAdapter = SqlDriverAdapter & {
   onError(error: unknown): never;
 };
 
-function serialize(adapter: SqlDriverAdapter): SqlDriverAdapter {
+function serialize(adapter: SqlDriverAdapter, busyTimeoutMs: number): SqlDriverAdapter {
   const inner = adapter as InnerAdapter;
   const connection = inner.client;
-  connection.pragma("journal_mode = WAL");
+  enableWal(connection, busyTimeoutMs);
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
   const gate = new Mutex();
