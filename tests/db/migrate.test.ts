@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase } from "../../src/server/db/migrate";
 import { databaseProvider, sqliteFilePath } from "../../src/server/db/url";
 import { adminQuery, createDatabase, dropDatabase, uniqueName } from "./fixtures/pg";
+import { PROVIDERS } from "../harness/databases";
 
 const root = process.cwd();
 const migrationNames = (provider: string) =>
@@ -150,7 +151,8 @@ describe("migrateDatabase on SQLite", () => {
   });
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL_PG)("migrateDatabase on PostgreSQL", () => {
+// Registered only when a PostgreSQL server is configured (TEST_DATABASE_URL_PG; CI always sets it).
+describe.each(PROVIDERS.filter((p) => p === "postgresql"))("migrateDatabase on PostgreSQL", () => {
   const created: string[] = [];
   const freshDatabase = async () => {
     const name = uniqueName("vo_migrate");

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminQuery, createDatabase, dropDatabase, uniqueName } from "./fixtures/pg";
+import { PROVIDERS } from "../harness/databases";
 
 const root = process.cwd();
 
@@ -83,7 +84,8 @@ describe("SQLite migrations vs models", () => {
   });
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL_PG)("PostgreSQL migrations vs models", () => {
+// Registered only when a PostgreSQL server is configured (TEST_DATABASE_URL_PG; CI always sets it).
+describe.each(PROVIDERS.filter((p) => p === "postgresql"))("PostgreSQL migrations vs models", () => {
   let tmp: string;
   let mainName: string;
   let mainUrl: string;
