@@ -1,5 +1,5 @@
 /** Validators shared by several domains. */
-import type { output, ZodType } from "zod";
+import type { output, ZodError, ZodType } from "zod";
 import { ValidationError } from "./errors";
 
 export function isIanaTimeZone(zone: string): boolean {
@@ -29,11 +29,16 @@ export function isIso4217Currency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && currencies.has(code);
 }
 
+/** Zod issues as field path → messages; issues without a path go under `root`. */
+export function zodFieldErrors(error: ZodError, root = "(input)"): Record<string, string[]> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) (fieldErrors[issue.path.join(".") || root] ??= []).push(issue.message);
+  return fieldErrors;
+}
+
 /** Parses domain input; zod issues become a ValidationError naming each field. */
-export function parseInput<S extends ZodType>(schema: S, input: unknown, message: string): output<S> {
+export function parseInput<S extends ZodType>(schema: S, input: unknown, message: string, root?: string): output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "(input)"] ??= []).push(issue.message);
-  throw new ValidationError(message, fieldErrors);
+  throw new ValidationError(message, zodFieldErrors(parsed.error, root));
 }

@@ -1,6 +1,7 @@
 import { rotateProviderKeys } from "@/domain/providers/mutations";
 import type { ApiKeyCipher } from "@/domain/providers/api-key-cipher";
 import type { Database } from "@/server/db/client";
+import { startPeriodic } from "./periodic";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -11,21 +12,14 @@ const HOUR = 60 * 60 * 1000;
  */
 export function startKeyRotation(db: Database, cipher: ApiKeyCipher, intervalMs = HOUR): () => void {
   if (!cipher.rotating) return () => {};
-  const run = async () => {
-    try {
+  return startPeriodic(
+    "key-rotation",
+    async () => {
       const report = await rotateProviderKeys(db, cipher);
       const unreadable = report.unreadable.length > 0 ? `, ${report.unreadable.length} unreadable under every configured secret` : "";
       console.log(`[key-rotation] ${report.rotated} of ${report.checked} provider keys re-encrypted${unreadable}`);
-    } catch (error) {
-      console.error("[key-rotation] failed; will retry next interval:", (error as Error).message);
-    }
-  };
-  const first = setTimeout(run, 2_000);
-  const timer = setInterval(run, intervalMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+    },
+    2_000,
+    intervalMs,
+  );
 }

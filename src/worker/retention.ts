@@ -1,6 +1,7 @@
 import { pruneEvents } from "@/domain/events/mutations";
 import { pruneReceipts } from "@/domain/receipts/mutations";
 import type { Database } from "@/server/db/client";
+import { startPeriodic } from "./periodic";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -9,23 +10,16 @@ const HOUR = 60 * 60 * 1000;
  * the deletes are idempotent, so overlapping runs are harmless.
  */
 export function startRetention(db: Database, options = retentionOptions()): () => void {
-  const run = async () => {
-    const now = Date.now();
-    try {
+  return startPeriodic(
+    "retention",
+    async () => {
+      const now = Date.now();
       await pruneEvents(db, new Date(now - options.eventRetentionMs));
       await pruneReceipts(db, new Date(now - options.receiptRetentionMs));
-    } catch (error) {
-      console.error("[retention] failed; will retry next interval:", (error as Error).message);
-    }
-  };
-  const first = setTimeout(run, 5_000);
-  const timer = setInterval(run, options.intervalMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+    },
+    5_000,
+    options.intervalMs,
+  );
 }
 
 export function retentionOptions() {

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, openEventStream, signUpUser, type ApiClient, type ReceivedEvent } from "../harness/api-client";
+import { apiClient, signUpUser } from "../harness/api-client";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
+import { startClientProcess } from "../harness/client-process";
+import { replayLog } from "../harness/event-log";
 import { startServers, type ServerCluster } from "../harness/server-process";
 
 /**
@@ -31,7 +30,6 @@ const FIELDS = ["email", "phone", "displayName", "bio"] as const;
 type Field = (typeof FIELDS)[number];
 
 const CLIENT_SCRIPT = fileURLToPath(new URL("./fixtures/profile-writer.ts", import.meta.url));
-const REPO_ROOT = path.resolve(path.dirname(CLIENT_SCRIPT), "../../..");
 
 interface Ack {
   field: Field;
@@ -249,117 +247,19 @@ describe.each(PROVIDERS)(`profile across ${PROCESSES} server processes and ${PRO
   }, 180_000);
 });
 
-/** The user's whole event log, replayed through the stream from the beginning (lastEventId "0"). */
-async function replayLog(api: ApiClient, expected: number): Promise<ReceivedEvent[]> {
-  const stream = openEventStream(api, "0");
-  try {
-    await stream.waitFor((ev) => ev.length >= expected, 30_000, `${expected} replayed events`);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // and nothing more
-    expect(stream.events.filter((e) => e.type === "stream.resync")).toEqual([]);
-    expect(stream.events).toHaveLength(expected);
-    return stream.events;
-  } finally {
-    stream.close();
-  }
-}
-
-interface ClientOutcome {
-  exitCode: number | null;
-  done: { acks: number; errors: number; ms: number } | null;
-  fatal: string;
-  stderr: string;
+interface ClientDone {
+  acks: number;
+  errors: number;
+  ms: number;
 }
 
 /** A profile client in its own OS process (fixtures/profile-writer.ts), driven over stdin/stdout. */
 function startClient(config: { baseUrl: string; token: string; client: number; field: Field }) {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", CLIENT_SCRIPT], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: "production", PROFILE_WRITER_CONFIG: JSON.stringify(config) },
-    stdio: ["pipe", "pipe", "pipe"],
+  return startClientProcess<ClientDone>({
+    script: CLIENT_SCRIPT,
+    env: { PROFILE_WRITER_CONFIG: JSON.stringify(config) },
+    label: `client ${config.client} (${config.field})`,
+    answerKey: (message) =>
+      typeof message.round === "number" ? `round:${message.round}` : typeof message.race === "number" ? `race:${message.race}` : null,
   });
-  const outcome: ClientOutcome = { exitCode: null, done: null, fatal: "", stderr: "" };
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (outcome.stderr = (outcome.stderr + chunk).slice(-16_384)));
-  const arrived = new Map<string, unknown>();
-  const waiting = new Map<string, (message: unknown) => void>();
-  let exited = false;
-  const failures = new Set<(error: Error) => void>();
-  const label = () => `client ${config.client} (${config.field})`;
-
-  let markReady!: () => void;
-  let failReady!: (error: Error) => void;
-  const ready = new Promise<void>((resolve, reject) => {
-    markReady = resolve;
-    failReady = reject;
-  });
-  const readyTimer = setTimeout(() => failReady(new Error(`${label()} not ready within 60 s\n${outcome.stderr}`)), 60_000);
-
-  const deliver = (key: string, message: unknown) => {
-    const waiter = waiting.get(key);
-    if (waiter) {
-      waiting.delete(key);
-      waiter(message);
-    } else arrived.set(key, message);
-  };
-  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      outcome.fatal += `unparsable line: ${line}\n`;
-      return;
-    }
-    if (message.ready) {
-      clearTimeout(readyTimer);
-      markReady();
-    } else if (typeof message.round === "number") deliver(`round:${message.round}`, message);
-    else if (typeof message.race === "number") deliver(`race:${message.race}`, message);
-    else if (message.done) outcome.done = message as unknown as ClientOutcome["done"];
-    else if (message.fatal) outcome.fatal += `${String(message.fatal)}\n`;
-  });
-  const finished = new Promise<ClientOutcome>((resolve) => {
-    child.once("close", (code) => {
-      exited = true;
-      clearTimeout(readyTimer);
-      const error = new Error(`${label()} exited (code ${code})\n${outcome.fatal}\n${outcome.stderr}`);
-      failReady(error);
-      for (const fail of failures) fail(error);
-      outcome.exitCode = code;
-      resolve(outcome);
-    });
-  });
-
-  return {
-    ready,
-    finished,
-    send(message: unknown) {
-      child.stdin!.write(`${JSON.stringify(message)}\n`);
-    },
-    /** The client's answer to the command `key` ("round:3", "race:0"); rejects after `timeoutMs` or when the client exits. */
-    reply<T>(key: string, timeoutMs: number): Promise<T> {
-      if (arrived.has(key)) {
-        const message = arrived.get(key);
-        arrived.delete(key);
-        return Promise.resolve(message as T);
-      }
-      return new Promise<T>((resolve, reject) => {
-        const fail = (error: Error) => {
-          clearTimeout(timer);
-          failures.delete(fail);
-          waiting.delete(key);
-          reject(error);
-        };
-        const timer = setTimeout(() => fail(new Error(`${label()}: no answer to ${key} within ${timeoutMs} ms`)), timeoutMs);
-        failures.add(fail);
-        waiting.set(key, (message) => {
-          clearTimeout(timer);
-          failures.delete(fail);
-          resolve(message as T);
-        });
-        if (exited) fail(new Error(`${label()} already exited`));
-      });
-    },
-    kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    },
-  };
 }

@@ -8,6 +8,7 @@ import type { AppRouter } from "@/server/trpc/root";
 import { apiClient, openEventStream, signUpUser, type ApiClient, type ReceivedEvent } from "../harness/api-client";
 import { together } from "../harness/barrier";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
+import { replayLog } from "../harness/event-log";
 import { startServers, type ServerCluster } from "../harness/server-process";
 
 /**
@@ -371,20 +372,6 @@ describe.each(PROVIDERS)(`settings across ${PROCESSES} server processes on %s`, 
     }
   });
 });
-
-/** The user's whole event log, replayed through the stream from the beginning (lastEventId "0"). */
-async function replayLog(api: ApiClient, expected: number): Promise<ReceivedEvent[]> {
-  const stream = openEventStream(api, "0");
-  try {
-    await stream.waitFor((ev) => ev.length >= expected, 30_000, `${expected} replayed events`);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // and nothing more
-    expect(stream.events.filter((e) => e.type === "stream.resync")).toEqual([]);
-    expect(stream.events).toHaveLength(expected);
-    return stream.events;
-  } finally {
-    stream.close();
-  }
-}
 
 interface WriterAck {
   key: string;

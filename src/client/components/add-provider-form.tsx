@@ -5,7 +5,7 @@ import { addProviderInput } from "@/domain/providers/schema";
 import { useProviderActions } from "../provider-actions";
 import { schemaErrors, serverFieldErrors, type FieldErrors } from "../provider-form";
 import { errorMessage } from "../setting-saver";
-import { FieldError, TextField } from "./provider-fields";
+import { ApiKeyField, TextField } from "./provider-fields";
 
 const EMPTY = { name: "", model: "", baseUrl: "", activate: false };
 
@@ -64,22 +64,15 @@ export function AddProviderForm({ first }: { first: boolean }) {
         <div className="provider-fields">
           <TextField label="Name" name="name" idPrefix="provider-add" value={form.name} error={fieldErrors.name} disabled={saving} placeholder="OpenAI" onChange={(value) => change("name", value)} />
           <TextField label="Model" name="model" idPrefix="provider-add" value={form.model} error={fieldErrors.model} disabled={saving} placeholder="gpt-4o" onChange={(value) => change("model", value)} />
-          <label className="field">
-            API key
-            <input
-              ref={keyRef}
-              type="password"
-              name="apiKey"
-              autoComplete="new-password"
-              spellCheck={false}
-              disabled={saving}
-              placeholder="Stored encrypted; only its last characters are ever shown"
-              aria-invalid={fieldErrors.apiKey ? true : undefined}
-              onInput={() => clearError("apiKey")}
-              data-testid="provider-add-field-apiKey"
-            />
-            <FieldError id="provider-add-error-apiKey" message={fieldErrors.apiKey} />
-          </label>
+          <ApiKeyField
+            label="API key"
+            idPrefix="provider-add"
+            inputRef={keyRef}
+            error={fieldErrors.apiKey}
+            disabled={saving}
+            placeholder="Stored encrypted; only its last characters are ever shown"
+            onInput={() => clearError("apiKey")}
+          />
           <TextField
             label="Base URL"
             name="baseUrl"

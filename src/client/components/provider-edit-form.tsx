@@ -19,7 +19,7 @@ import {
 } from "../provider-form";
 import { errorMessage } from "../setting-saver";
 import { errorCode } from "../trpc";
-import { FieldError, TextField } from "./provider-fields";
+import { ApiKeyField, TextField } from "./provider-fields";
 
 const LABELS: Record<EditableField, string> = { name: "Name", model: "Model", baseUrl: "Base URL", apiKey: "API key" };
 
@@ -119,22 +119,15 @@ export function ProviderEditForm({ id, live, session, edits }: { id: string; liv
           placeholder="Optional: the provider's default endpoint"
           onChange={(value) => edits.change(id, "baseUrl", value)}
         />
-        <label className="field">
-          Replace API key
-          <input
-            ref={keyRef}
-            type="password"
-            name="apiKey"
-            autoComplete="new-password"
-            spellCheck={false}
-            placeholder={`Leave empty to keep ${live?.apiKeyHint ?? session.startHint}`}
-            disabled={locked}
-            aria-invalid={fieldErrors.apiKey ? true : undefined}
-            onInput={(event) => setKeyTyped(event.currentTarget.value !== "")}
-            data-testid={`provider-${id}-field-apiKey`}
-          />
-          <FieldError id={`provider-${id}-error-apiKey`} message={fieldErrors.apiKey} />
-        </label>
+        <ApiKeyField
+          label="Replace API key"
+          idPrefix={`provider-${id}`}
+          inputRef={keyRef}
+          error={fieldErrors.apiKey}
+          disabled={locked}
+          placeholder={`Leave empty to keep ${live?.apiKeyHint ?? session.startHint}`}
+          onInput={(value) => setKeyTyped(value !== "")}
+        />
       </div>
       <div className="provider-edit-footer">
         <span className={`save-state save-${phase.kind}`} role={phase.kind === "error" ? "alert" : undefined} aria-live="polite" data-testid={`provider-save-state-${id}`}>

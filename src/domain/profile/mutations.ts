@@ -1,7 +1,8 @@
 import type { Database } from "@/server/db/client";
-import { DomainError, ValidationError } from "../errors";
+import { DomainError } from "../errors";
 import { writeForUser } from "../events/mutations";
 import { findReceipt, storeReceipt } from "../receipts/mutations";
+import { parseInput } from "../validation";
 import { changedAtColumn, profileColumns, toProfileView } from "./data";
 import {
   PROFILE_FIELDS,
@@ -20,13 +21,7 @@ import {
  * CONFLICT listing those fields' current values — nothing is written.
  */
 export async function updateProfile(db: Database, userId: string, input: UpdateProfileInput): Promise<ProfileView> {
-  const parsed = updateProfileInput.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "patch"] ??= []).push(issue.message);
-    throw new ValidationError("invalid profile update", fieldErrors);
-  }
-  const { patch, base, requestId } = parsed.data;
+  const { patch, base, requestId } = parseInput(updateProfileInput, input, "invalid profile update", "patch");
   const patched = PROFILE_FIELDS.filter((field) => patch[field] !== undefined);
   const guarded = patched.filter((field) => base !== undefined && base[field] !== undefined);
 

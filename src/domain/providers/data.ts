@@ -3,7 +3,7 @@ import { NotFoundError } from "../errors";
 import type { ApiKeyCipher } from "./api-key-cipher";
 import type { ProviderSnapshot, ProviderView } from "./schema";
 
-/** Columns that may leave the server; the ciphertext is not among them. */
+/** Columns that may leave the server (a row selected with these is a ProviderView); the ciphertext is not among them. */
 export const providerViewColumns = {
   id: true,
   name: true,
@@ -16,24 +16,10 @@ export const providerViewColumns = {
   updatedAt: true,
 } as const;
 
-export const toProviderView = (row: ProviderView): ProviderView => ({
-  id: row.id,
-  name: row.name,
-  model: row.model,
-  baseUrl: row.baseUrl,
-  apiKeyHint: row.apiKeyHint,
-  isActive: row.isActive,
-  version: row.version,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-});
-
 const listOrder = [{ createdAt: "asc" as const }, { id: "asc" as const }];
 
 export function listProvidersIn(client: Tx | Database["prisma"], userId: string): Promise<ProviderView[]> {
-  return client.provider
-    .findMany({ where: { userId }, select: providerViewColumns, orderBy: listOrder })
-    .then((rows) => rows.map(toProviderView));
+  return client.provider.findMany({ where: { userId }, select: providerViewColumns, orderBy: listOrder });
 }
 
 /** One statement, so a reader sees one committed state: never zero or two active. */

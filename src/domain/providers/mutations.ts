@@ -5,7 +5,7 @@ import { writeForUser, type EventLogWriter } from "../events/mutations";
 import { findReceipt, storeReceipt } from "../receipts/mutations";
 import { parseInput } from "../validation";
 import { apiKeyHint, type ApiKeyCipher } from "./api-key-cipher";
-import { listProvidersIn, providerNotFound, providerViewColumns, toProviderView } from "./data";
+import { listProvidersIn, providerNotFound, providerViewColumns } from "./data";
 import {
   addProviderInput,
   deleteProviderInput,
@@ -35,7 +35,7 @@ export function addProvider(db: Database, cipher: ApiKeyCipher, userId: string, 
     const hasActive = (await tx.provider.count({ where: { userId, isActive: true } })) > 0;
     const active = activate === true || !hasActive;
     const activationSeq = active ? await deactivateAll(tx, userId) : 0;
-    const row = await tx.provider.create({
+    await tx.provider.create({
       data: {
         id,
         userId,
@@ -47,9 +47,9 @@ export function addProvider(db: Database, cipher: ApiKeyCipher, userId: string, 
         isActive: active,
         activationSeq,
       },
-      select: providerViewColumns,
+      select: { id: true },
     });
-    return logChange(tx, log, userId, "added", toProviderView(row));
+    return logChange(tx, log, userId, "added", id);
   });
 }
 
@@ -70,7 +70,7 @@ export function updateProvider(db: Database, cipher: ApiKeyCipher, userId: strin
     };
     const { count } = await tx.provider.updateMany({ where: { id, userId, version: current.version }, data });
     if (count !== 1) throw changedDuringWrite(current);
-    return logChange(tx, log, userId, "updated", await viewOf(tx, userId, id));
+    return logChange(tx, log, userId, "updated", id);
   });
 }
 
@@ -82,7 +82,7 @@ export function setActiveProvider(db: Database, userId: string, input: ProviderI
     // Always a write, even when already active: the last committed setActive is
     // the one that holds, and its event says so.
     await activate(tx, userId, id);
-    return logChange(tx, log, userId, "activated", await viewOf(tx, userId, id));
+    return logChange(tx, log, userId, "activated", id);
   });
 }
 
@@ -97,7 +97,7 @@ export function deleteProvider(db: Database, userId: string, input: DeleteProvid
     const current = await currentProvider(tx, userId, id, expectedVersion);
     const { count } = await tx.provider.deleteMany({ where: { id, userId, version: current.version } });
     if (count !== 1) throw changedDuringWrite(current);
-    let promoted: ProviderView | null = null;
+    let promotedId: string | null = null;
     if (current.isActive) {
       const next = await tx.provider.findFirst({
         where: { userId },
@@ -106,10 +106,10 @@ export function deleteProvider(db: Database, userId: string, input: DeleteProvid
       });
       if (next) {
         await activate(tx, userId, next.id);
-        promoted = await viewOf(tx, userId, next.id);
+        promotedId = next.id;
       }
     }
-    return logChange(tx, log, userId, "deleted", { ...current, isActive: false }, promoted);
+    return logChange(tx, log, userId, "deleted", { ...current, isActive: false }, promotedId);
   });
 }
 
@@ -136,19 +136,12 @@ function providerWrite(
 
 /** The provider as stored, scoped to the user: another user's id is "not found". */
 async function currentProvider(tx: Tx, userId: string, id: string, expectedVersion?: number): Promise<ProviderView> {
-  const row = await tx.provider.findFirst({ where: { id, userId }, select: providerViewColumns });
-  if (!row) throw providerNotFound(id);
-  const view = toProviderView(row);
+  const view = await tx.provider.findFirst({ where: { id, userId }, select: providerViewColumns });
+  if (!view) throw providerNotFound(id);
   if (expectedVersion !== undefined && expectedVersion !== view.version) {
     throw new ConflictError(`provider "${view.name}" changed: version ${view.version}, not ${expectedVersion}`, view);
   }
   return view;
-}
-
-async function viewOf(tx: Tx, userId: string, id: string): Promise<ProviderView> {
-  const row = await tx.provider.findFirst({ where: { id, userId }, select: providerViewColumns });
-  if (!row) throw providerNotFound(id);
-  return toProviderView(row);
 }
 
 const changedDuringWrite = (current: ProviderView) =>
@@ -177,15 +170,27 @@ async function activate(tx: Tx, userId: string, id: string): Promise<void> {
   if (count !== 1) throw providerNotFound(id);
 }
 
+/**
+ * Appends the change's event with the whole list after it; `subject` is the
+ * changed provider (its id, read back from that list) or, for a delete, its last view.
+ */
 async function logChange(
   tx: Tx,
   log: EventLogWriter,
   userId: string,
   change: ProviderEventPayload["change"],
-  provider: ProviderView,
-  promoted: ProviderView | null = null,
+  subject: string | ProviderView,
+  promotedId: string | null = null,
 ): Promise<ProviderView> {
-  const payload: ProviderEventPayload = { change, provider, promoted, providers: await listProvidersIn(tx, userId) };
+  const providers = await listProvidersIn(tx, userId);
+  const inList = (id: string) => {
+    const view = providers.find((p) => p.id === id);
+    if (!view) throw providerNotFound(id);
+    return view;
+  };
+  const provider = typeof subject === "string" ? inList(subject) : subject;
+  const promoted = promotedId === null ? null : inList(promotedId);
+  const payload: ProviderEventPayload = { change, provider, promoted, providers };
   await log.append({ type: `provider.${change}`, entity: "provider", entityId: provider.id, version: provider.version, payload });
   return provider;
 }

@@ -36,6 +36,10 @@ export interface Database {
 
 export const DEFAULT_DATABASE_URL = "file:./data/virtual-office.db";
 
+// maxWait/timeout are generous because, on SQLite, transactions of one process
+// queue on one connection; they stay tiny in practice.
+const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
+
 export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Database {
   const provider = databaseProvider(url);
   const prisma =
@@ -55,22 +59,13 @@ export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_D
     provider,
     url,
     bus,
-    transaction: (work, retry) =>
-      withRetry(
-        // maxWait/timeout are generous because, on SQLite, transactions of one
-        // process queue on one connection; they stay tiny in practice.
-        () => prisma.$transaction((tx) => work(tx), { maxWait: 20_000, timeout: 20_000 }),
-        retry,
-      ),
+    transaction: (work, retry) => withRetry(() => prisma.$transaction((tx) => work(tx), TRANSACTION_OPTIONS), retry),
     snapshot: (work) =>
       withRetry(() =>
-        provider === "postgresql"
-          ? prisma.$transaction((tx) => work(tx), {
-              isolationLevel: "RepeatableRead" as never,
-              maxWait: 20_000,
-              timeout: 20_000,
-            })
-          : prisma.$transaction((tx) => work(tx), { maxWait: 20_000, timeout: 20_000 }),
+        prisma.$transaction(
+          (tx) => work(tx),
+          provider === "postgresql" ? { ...TRANSACTION_OPTIONS, isolationLevel: "RepeatableRead" as never } : TRANSACTION_OPTIONS,
+        ),
       ),
     async listen(channel, onPayload) {
       if (provider !== "postgresql") return null;

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { DomainError, type DomainErrorCode } from "@/domain/errors";
+import { zodFieldErrors } from "@/domain/validation";
 import { isTransientDbError } from "../db/retry";
 
 /** The one place where domain errors become tRPC errors. */
@@ -34,14 +35,7 @@ export interface ErrorData {
 }
 
 export function errorData(cause: unknown): ErrorData {
-  if (cause instanceof ZodError) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of cause.issues) {
-      const path = issue.path.join(".") || "(input)";
-      (fieldErrors[path] ??= []).push(issue.message);
-    }
-    return { fieldErrors };
-  }
+  if (cause instanceof ZodError) return { fieldErrors: zodFieldErrors(cause) };
   if (cause instanceof DomainError) {
     const details = cause.details as { fieldErrors?: Record<string, string[]> } | undefined;
     return details?.fieldErrors ? { fieldErrors: details.fieldErrors } : { details };
