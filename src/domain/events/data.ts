@@ -24,10 +24,11 @@ export async function eventsAfter(db: Database, userId: string, afterSeq: number
 
 /** The user's latest sequence number and the oldest one still retained. */
 export async function eventLogBounds(db: Database, userId: string): Promise<{ latest: number; oldest: number | null }> {
-  const [counter, oldest] = await Promise.all([
-    db.prisma.userCounter.findUnique({ where: { userId }, select: { eventSeq: true } }),
-    db.prisma.event.findFirst({ where: { userId }, orderBy: { seq: "asc" }, select: { seq: true } }),
-  ]);
+  // In this order, not in parallel: every event up to `latest` has committed
+  // before `oldest` is read, so a commit landing in between cannot leave
+  // latest > 0 with oldest null (which would send a spurious resync).
+  const counter = await db.prisma.userCounter.findUnique({ where: { userId }, select: { eventSeq: true } });
+  const oldest = await db.prisma.event.findFirst({ where: { userId }, orderBy: { seq: "asc" }, select: { seq: true } });
   return { latest: counter?.eventSeq ?? 0, oldest: oldest?.seq ?? null };
 }
 
