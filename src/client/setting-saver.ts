@@ -34,7 +34,15 @@ export interface SaverDeps {
 }
 
 const TRANSIENT = new Set(["SERVICE_UNAVAILABLE", "TIMEOUT", "INTERNAL_SERVER_ERROR"]);
-const RETRY_DELAYS_MS = [300, 1_000];
+/**
+ * No answer (or a draining server's SERVICE_UNAVAILABLE) is retried for about
+ * 16 s in all: long enough to ride out a server process restarting (crash,
+ * deploy), so the trader's save lands instead of failing. Safe because every
+ * attempt carries the same request id. A server that answered with an error
+ * gets the first two delays only.
+ */
+const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
+const ANSWERED_ERROR_RETRIES = 2;
 
 /**
  * Saves of one key from one tab. Every save carries the version its edit
@@ -128,8 +136,10 @@ export async function retryTransient<T>(send: () => Promise<T>): Promise<T> {
       return await send();
     } catch (error) {
       const code = errorCode(error);
-      const transient = code === undefined ? !isClientError(error) || !error.data : TRANSIENT.has(code);
-      if (!transient || attempt >= RETRY_DELAYS_MS.length) throw error;
+      const unanswered = code === undefined ? !isClientError(error) || !error.data : code === "SERVICE_UNAVAILABLE";
+      const transient = unanswered || (code !== undefined && TRANSIENT.has(code));
+      const limit = unanswered ? RETRY_DELAYS_MS.length : ANSWERED_ERROR_RETRIES;
+      if (!transient || attempt >= limit) throw error;
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
     }
   }

@@ -58,6 +58,8 @@ export interface StartServerOptions {
   index?: number;
   /** Another entry file instead of server.ts (e.g. a patched copy while checking a fix). */
   entry?: string;
+  /** A fixed port (a restarted server keeps its origin); by default a free one is picked. */
+  port?: number;
 }
 
 export interface ServerCluster {
@@ -112,9 +114,9 @@ class EarlyExit extends Error {
 export async function startServer(options: StartServerOptions): Promise<ServerProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(options, await freePort());
+      return await startOnce(options, options.port ?? (await freePort()));
     } catch (error) {
-      if (error instanceof EarlyExit && error.addressInUse && attempt < 5) continue;
+      if (error instanceof EarlyExit && error.addressInUse && options.port === undefined && attempt < 5) continue;
       throw error;
     }
   }
