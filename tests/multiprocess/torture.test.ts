@@ -8,6 +8,7 @@ import { apiClient, signUpUser, type ApiClient, type ReceivedEvent } from "../ha
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
 import { replayLog } from "../harness/event-log";
 import { startServer, startServers, type ExitInfo, type ServerCluster, type ServerProcess } from "../harness/server-process";
+import { fingerprint } from "./fixtures/provider-protocol";
 import { TortureTab } from "./fixtures/torture-tab";
 import { OWNED_FIELDS, seededRandom, TortureUser, TortureWorker, type Ack } from "./fixtures/torture-workload";
 
@@ -270,9 +271,6 @@ describe.each(PROVIDERS)(`torture on %s: ${PROCESSES} server processes, SIGKILL 
     }
   }, 300_000);
 });
-
-const fingerprint = (rows: ReadonlyArray<{ id: string; version: number; isActive: boolean }>) =>
-  rows.map((p) => `${p.id}:${p.version}:${p.isActive ? 1 : 0}`).join(",");
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
