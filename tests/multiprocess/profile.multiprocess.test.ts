@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apiClient, signUpUser } from "../harness/api-client";
-import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
+import { PROVIDERS } from "../harness/databases";
 import { startClientProcess } from "../harness/client-process";
 import { replayLog } from "../harness/event-log";
-import { startServers, type ServerCluster } from "../harness/server-process";
+import { useServerCluster } from "../harness/server-cluster-suite";
 
 /**
  * DESIGN §3, §8 for the profile: 4 real server processes on one database (an
@@ -58,46 +58,23 @@ interface RaceReply {
 }
 
 describe.each(PROVIDERS)(`profile across ${PROCESSES} server processes and ${PROCESSES} client processes on %s`, (provider) => {
-  let database: TestDatabase | undefined;
-  let cluster: ServerCluster | undefined;
-  let urls: string[] = [];
-  let started = 0;
   const figures = { rounds: 0, updates: 0, lost: 0, errors: 0, races: 0, raceConflicts: 0, slowestRoundMs: 0, events: 0 };
 
-  beforeAll(async () => {
-    started = performance.now();
-    database = await createTestDatabase(provider);
-    cluster = await startServers(PROCESSES, { databaseUrl: database.url });
-    urls = cluster.urls();
-  });
-
-  afterEach((context) => {
-    if (context.task.result?.state === "fail" && cluster) console.error(cluster.logs());
-  });
-
-  afterAll(async () => {
-    try {
-      const exits = (await cluster?.stop()) ?? [];
-      const internalErrors = cluster?.servers.filter((s) => /failed:/.test(s.stdout() + s.stderr())) ?? [];
-      console.log(
-        `[profile multiprocess ${provider}] ${PROCESSES} server processes + ${PROCESSES} client processes, ` +
-          `${figures.rounds} rounds × ${PROCESSES} fields, ${figures.updates} acknowledged updates, ` +
-          `${figures.lost} lost field updates, ${figures.errors} errors, ` +
-          `${figures.races} same-base races (${figures.races} winners, ${figures.raceConflicts} CONFLICTs), ` +
-          `${figures.events} events replayed, slowest round ${figures.slowestRoundMs.toFixed(0)} ms, ` +
-          `duration ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      expect(exits.map((e) => e.code), `servers exit cleanly on SIGTERM\n${cluster?.logs()}`).toEqual(exits.map(() => 0));
-      expect(internalErrors.map((s) => s.logs())).toEqual([]);
-    } finally {
-      await database?.drop();
-    }
+  const suite = useServerCluster(provider, {
+    processes: PROCESSES,
+    report: (duration) =>
+      `[profile multiprocess ${provider}] ${PROCESSES} server processes + ${PROCESSES} client processes, ` +
+        `${figures.rounds} rounds × ${PROCESSES} fields, ${figures.updates} acknowledged updates, ` +
+        `${figures.lost} lost field updates, ${figures.errors} errors, ` +
+        `${figures.races} same-base races (${figures.races} winners, ${figures.raceConflicts} CONFLICTs), ` +
+        `${figures.events} events replayed, slowest round ${figures.slowestRoundMs.toFixed(0)} ms, ` +
+        `duration ${duration}`,
   });
 
   it(`${PROCESSES} clients each own one field of one profile, ${ROUNDS} barrier rounds: no errors, no lost field updates, versions 1..n, log replays; then ${RACES} same-base races of ${PROCESSES * RACERS_PER_CLIENT}`, async () => {
-    const user = await signUpUser(urls[0]!);
-    const apis = urls.map((url) => apiClient(url, user.token));
-    const clients = FIELDS.map((field, i) => startClient({ baseUrl: urls[i]!, token: user.token, client: i, field }));
+    const user = await signUpUser(suite.urls()[0]!);
+    const apis = suite.urls().map((url) => apiClient(url, user.token));
+    const clients = FIELDS.map((field, i) => startClient({ baseUrl: suite.urls()[i]!, token: user.token, client: i, field }));
     try {
       await Promise.all(clients.map((c) => c.ready));
 

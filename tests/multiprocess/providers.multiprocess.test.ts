@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApiKeyCipher } from "@/domain/providers/api-key-cipher";
 import type { ProviderEventPayload, ProviderView } from "@/domain/providers/schema";
 import { openDatabase } from "@/server/db/client";
 import { apiClient, signUpUser, type ReceivedEvent } from "../harness/api-client";
-import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
+import { PROVIDERS } from "../harness/databases";
 import { startClientProcess } from "../harness/client-process";
 import { replayLog } from "../harness/event-log";
-import { startServers, type ServerCluster } from "../harness/server-process";
+import { useServerCluster } from "../harness/server-cluster-suite";
 import { fingerprint, type Command, type Op, type Reply, type Result } from "./fixtures/provider-protocol";
 
 /**
@@ -103,10 +103,6 @@ const normalized = (p: ProviderView) => ({
 const eventType = { add: "provider.added", setActive: "provider.activated", delete: "provider.deleted" } as const;
 
 describe.each(PROVIDERS)(`AI providers across ${PROCESSES} server processes and ${PROCESSES} client processes on %s`, (provider) => {
-  let database: TestDatabase | undefined;
-  let cluster: ServerCluster | undefined;
-  let urls: string[] = [];
-  let started = 0;
   const figures = {
     acks: 0,
     notFound: 0,
@@ -124,41 +120,22 @@ describe.each(PROVIDERS)(`AI providers across ${PROCESSES} server processes and 
     maxProviders: 0,
   };
 
-  beforeAll(async () => {
-    started = performance.now();
-    database = await createTestDatabase(provider);
-    cluster = await startServers(PROCESSES, { databaseUrl: database.url, env: { VO_PROVIDER_KEY: PROVIDER_KEY_SECRET } });
-    urls = cluster.urls();
-  });
-
-  afterEach((context) => {
-    if (context.task.result?.state === "fail" && cluster) console.error(cluster.logs());
-  });
-
-  afterAll(async () => {
-    try {
-      const exits = (await cluster?.stop()) ?? [];
-      const internalErrors = cluster?.servers.filter((s) => /failed:/.test(s.stdout() + s.stderr())) ?? [];
-      console.log(
-        `[providers multiprocess ${provider}] ${PROCESSES} server processes + ${PROCESSES} client processes, ` +
-          `${figures.rounds} rounds (A: 1, B: ${ROUNDS_B}, C: ${ROUNDS_C}), ${figures.acks} acks, ${figures.notFound} NOT_FOUNDs, ` +
-          `${figures.observations} reader observations (${figures.loopReads} by the looping reader, ${figures.emptyReads} of an emptied list), ` +
-          `${figures.violations} violations, ${figures.uncommitted} uncommitted reads, ` +
-          `${figures.events} events replayed (${figures.promotions} promotions, ${figures.emptyStates} commits leaving none), ` +
-          `providers ${figures.minProviders}..${figures.maxProviders} between rounds, ` +
-          `slowest round ${figures.slowestRoundMs.toFixed(0)} ms, duration ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      expect(exits.map((e) => e.code), `servers exit cleanly on SIGTERM\n${cluster?.logs()}`).toEqual(exits.map(() => 0));
-      expect(internalErrors.map((s) => s.logs())).toEqual([]);
-    } finally {
-      await database?.drop();
-    }
+  const suite = useServerCluster(provider, {
+    processes: PROCESSES, env: { VO_PROVIDER_KEY: PROVIDER_KEY_SECRET },
+    report: (duration) =>
+      `[providers multiprocess ${provider}] ${PROCESSES} server processes + ${PROCESSES} client processes, ` +
+        `${figures.rounds} rounds (A: 1, B: ${ROUNDS_B}, C: ${ROUNDS_C}), ${figures.acks} acks, ${figures.notFound} NOT_FOUNDs, ` +
+        `${figures.observations} reader observations (${figures.loopReads} by the looping reader, ${figures.emptyReads} of an emptied list), ` +
+        `${figures.violations} violations, ${figures.uncommitted} uncommitted reads, ` +
+        `${figures.events} events replayed (${figures.promotions} promotions, ${figures.emptyStates} commits leaving none), ` +
+        `providers ${figures.minProviders}..${figures.maxProviders} between rounds, ` +
+        `slowest round ${figures.slowestRoundMs.toFixed(0)} ms, duration ${duration}`,
   });
 
   it(`concurrent adds, ${ROUNDS_B} setActive rounds and ${ROUNDS_C} delete-active races: always exactly one active, the last committed activation holds, the log replays`, async () => {
-    const user = await signUpUser(urls[0]!);
-    const apis = urls.map((url) => apiClient(url, user.token));
-    const clients = urls.map((baseUrl, client) => startClient({ baseUrl, token: user.token, client }));
+    const user = await signUpUser(suite.urls()[0]!);
+    const apis = suite.urls().map((url) => apiClient(url, user.token));
+    const clients = suite.urls().map((baseUrl, client) => startClient({ baseUrl, token: user.token, client }));
     const apiKeys = new Map<string, string>(); // provider name → the key sent
     const addOp = (name: string, activate?: boolean): Op => {
       const apiKey = `sk-mp-${randomUUID()}`;
@@ -356,7 +333,7 @@ describe.each(PROVIDERS)(`AI providers across ${PROCESSES} server processes and 
       }
 
       // The keys four processes stored decrypt under the one shared secret, to what was sent.
-      const db = openDatabase(database!.url);
+      const db = openDatabase(suite.databaseUrl());
       try {
         const rows = await db.prisma.provider.findMany({ where: { userId: user.userId }, select: { id: true, name: true, apiKeyCipher: true } });
         expect(rows.map((row) => row.id).sort()).toEqual(lastProviders.map((p) => p.id).sort());

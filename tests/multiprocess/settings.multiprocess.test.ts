@@ -3,13 +3,13 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppRouter } from "@/server/trpc/root";
 import { apiClient, openEventStream, signUpUser, type ApiClient, type ReceivedEvent } from "../harness/api-client";
 import { together } from "../harness/barrier";
-import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
+import { PROVIDERS } from "../harness/databases";
 import { replayLog } from "../harness/event-log";
-import { startServers, type ServerCluster } from "../harness/server-process";
+import { useServerCluster } from "../harness/server-cluster-suite";
 
 /**
  * DESIGN §3, §5, §8: the settings invariants of tests/settings/concurrency.test.ts,
@@ -50,48 +50,25 @@ function describeRejection(result: PromiseSettledResult<unknown> | undefined): s
 }
 
 describe.each(PROVIDERS)(`settings across ${PROCESSES} server processes on %s`, (provider) => {
-  let database: TestDatabase | undefined;
-  let cluster: ServerCluster | undefined;
-  let urls: string[] = [];
-  let started = 0;
   const figures = { rounds: 0, roundWriters: WRITERS, acknowledged: 0, errors: 0, lost: 0, reads: 0, slowestRoundMs: 0, clientProcessAcks: 0, streamMaxLatencyMs: 0 };
 
-  beforeAll(async () => {
-    started = performance.now();
-    database = await createTestDatabase(provider);
-    cluster = await startServers(PROCESSES, { databaseUrl: database.url });
-    urls = cluster.urls();
-  });
-
-  afterEach((context) => {
-    if (context.task.result?.state === "fail" && cluster) console.error(cluster.logs());
-  });
-
-  afterAll(async () => {
-    try {
-      const exits = (await cluster?.stop()) ?? [];
-      const internalErrors = cluster?.servers.filter((s) => /failed:/.test(s.stdout() + s.stderr())) ?? [];
-      console.log(
-        `[multiprocess ${provider}] ${PROCESSES} processes, ${figures.rounds} rounds × ${figures.roundWriters} writers, ` +
-          `${figures.acknowledged} acknowledged writes (${figures.clientProcessAcks} from ${PROCESSES} client processes), ` +
-          `${figures.reads} concurrent reads, ${figures.errors} errors, ${figures.lost} lost writes, ` +
-          `slowest round ${figures.slowestRoundMs.toFixed(0)} ms, stream max latency ${figures.streamMaxLatencyMs.toFixed(0)} ms, ` +
-          `duration ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      expect(exits.map((e) => e.code), `servers exit cleanly on SIGTERM\n${cluster?.logs()}`).toEqual(exits.map(() => 0));
-      expect(internalErrors.map((s) => s.logs())).toEqual([]);
-    } finally {
-      await database?.drop();
-    }
+  const suite = useServerCluster(provider, {
+    processes: PROCESSES,
+    report: (duration) =>
+      `[multiprocess ${provider}] ${PROCESSES} processes, ${figures.rounds} rounds × ${figures.roundWriters} writers, ` +
+        `${figures.acknowledged} acknowledged writes (${figures.clientProcessAcks} from ${PROCESSES} client processes), ` +
+        `${figures.reads} concurrent reads, ${figures.errors} errors, ${figures.lost} lost writes, ` +
+        `slowest round ${figures.slowestRoundMs.toFixed(0)} ms, stream max latency ${figures.streamMaxLatencyMs.toFixed(0)} ms, ` +
+        `duration ${duration}`,
   });
 
   /** One typed client per server process, all for one user. */
   function clientsFor(token: string): ApiClient[] {
-    return urls.map((url) => apiClient(url, token));
+    return suite.urls().map((url) => apiClient(url, token));
   }
 
   it(`${WRITERS} writers on ${PROCESSES} processes × ${ROUNDS} rounds on one key: every write acknowledged, the highest version stored; readers never see a mix`, async () => {
-    const apis = clientsFor((await signUpUser(urls[0]!)).token);
+    const apis = clientsFor((await signUpUser(suite.urls()[0]!)).token);
     const key = "alertCooldownSeconds";
     const produced = new Map<number, number>([[0, 300]]); // version → value (0: the default)
 
@@ -155,7 +132,7 @@ describe.each(PROVIDERS)(`settings across ${PROCESSES} server processes on %s`, 
   });
 
   it(`${WRITERS} writers on ${PROCESSES} processes with the same stale expectedVersion: exactly one wins, the others get CONFLICT with the winner`, async () => {
-    const apis = clientsFor((await signUpUser(urls[1]!)).token);
+    const apis = clientsFor((await signUpUser(suite.urls()[1]!)).token);
     for (let round = 0; round < CONFLICT_ROUNDS; round++) {
       const base = (await apis[round % PROCESSES]!.settings.get.query({ key: "watchlist" })).version;
       expect(base).toBe(round);
@@ -186,7 +163,7 @@ describe.each(PROVIDERS)(`settings across ${PROCESSES} server processes on %s`, 
   });
 
   it(`the same requestId sent to all ${PROCESSES} processes at once bumps the version once`, async () => {
-    const apis = clientsFor((await signUpUser(urls[2]!)).token);
+    const apis = clientsFor((await signUpUser(suite.urls()[2]!)).token);
     const themes = ["dark", "light"] as const;
     for (let round = 0; round < IDEMPOTENT_ROUNDS; round++) {
       const requestId = `multiprocess-${provider}-${round}-${Date.now()}`;
@@ -212,11 +189,11 @@ describe.each(PROVIDERS)(`settings across ${PROCESSES} server processes on %s`, 
   });
 
   it(`${PROCESSES} client OS processes, each hammering a different server process: no errors, no lost acknowledged writes`, async () => {
-    const user = await signUpUser(urls[3]!);
+    const user = await signUpUser(suite.urls()[3]!);
     const ownKeys = ["watchlist", "displayTimeZone", "chartInterval", "notificationSound"] as const;
     const workers = ownKeys.map((ownKey, writer) =>
       startWriter({
-        baseUrl: urls[writer % PROCESSES]!,
+        baseUrl: suite.urls()[writer % PROCESSES]!,
         token: user.token,
         writer,
         ownKey,
@@ -284,7 +261,7 @@ describe.each(PROVIDERS)(`settings across ${PROCESSES} server processes on %s`, 
   });
 
   it(`stream on one process follows commits made through the others: bounded delay, seq order, no duplicates; resumes from lastEventId`, async () => {
-    const user = await signUpUser(urls[0]!);
+    const user = await signUpUser(suite.urls()[0]!);
     const apis = clientsFor(user.token);
     const [A, B, C, D] = apis as [ApiClient, ApiClient, ApiClient, ApiClient];
     const has = (events: ReceivedEvent[], key: string, version: number) =>
