@@ -7,6 +7,7 @@ import { DEFAULT_DATABASE_URL } from "./src/server/db/client";
 import { migrateDatabase } from "./src/server/db/migrate";
 import { appOrigins, startServices } from "./src/server/services";
 import { createContext } from "./src/server/trpc/context";
+import { internalErrorCause, internalErrorRef } from "./src/server/trpc/errors";
 import { appRouter } from "./src/server/trpc/root";
 import { startKeyRotation } from "./src/worker/key-rotation";
 import { startRetention } from "./src/worker/retention";
@@ -43,7 +44,8 @@ async function main() {
     basePath: "/api/trpc/",
     createContext: ({ req }) => createContext(services, req),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") log(`tRPC ${path ?? "?"} failed: ${error.message}`);
+      // The client got only "internal error (ref …)"; this line holds the cause under the same ref.
+      if (error.code === "INTERNAL_SERVER_ERROR") log(`tRPC ${path ?? "?"} failed: internal error (ref ${internalErrorRef(error)}): ${internalErrorCause(error)}`);
     },
   });
   const auth = toNodeHandler(services.auth);

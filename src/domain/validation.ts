@@ -1,6 +1,20 @@
 /** Validators shared by several domains. */
-import type { output, ZodError, ZodType } from "zod";
+import { z, type output, type ZodError, type ZodType } from "zod";
 import { ValidationError } from "./errors";
+
+/** The largest value of an `Int` column (32-bit on PostgreSQL). */
+export const INT32_MAX = 2_147_483_647;
+
+/** A version, sequence number or other integer the database compares with an `Int` column. */
+export const columnIntSchema = (min: number) => z.number().int().min(min).max(INT32_MAX, `at most ${INT32_MAX}`);
+
+// An unpaired UTF-16 surrogate (no UTF-8 form) or NUL (PostgreSQL text cannot hold it).
+const ILL_FORMED_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
+
+/** Text every database can store as UTF-8: no unpaired surrogates, no NUL. */
+export function isWellFormedText(text: string): boolean {
+  return !ILL_FORMED_TEXT.test(text);
+}
 
 export function isIanaTimeZone(zone: string): boolean {
   if (zone.length === 0 || zone.length > 64) return false;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INT32_MAX } from "../validation";
 
 /** One entry of a user's event log as it leaves the server. */
 export interface LoggedEvent {
@@ -30,5 +31,11 @@ export interface NewEvent {
 export const RESYNC_EVENT_TYPE = "stream.resync";
 
 export const streamEventsInput = z
-  .object({ lastEventId: z.string().regex(/^\d{1,15}$/).nullish() })
+  .object({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,10}$/, "an event id (digits)")
+      .refine((id) => Number(id) <= INT32_MAX, `at most ${INT32_MAX}`)
+      .nullish(),
+  })
   .optional();

@@ -10,9 +10,9 @@ export const profileFieldSchemas = {
   displayName: z.string().trim().min(1, "must not be empty").max(80, "at most 80 characters"),
   email: z.string().trim().max(254).pipe(z.email("not an email address")),
   phone: z.string().regex(/^\+[1-9]\d{1,14}$/, "an E.164 number: + and up to 15 digits, e.g. +14155550100"),
-  timezone: z.string().refine(isIanaTimeZone, "not an IANA time zone (e.g. Europe/London)"),
-  locale: z.string().refine(isBcp47Locale, "not a BCP 47 language tag (e.g. en-GB)"),
-  baseCurrency: z.string().refine(isIso4217Currency, "not an ISO 4217 currency code (e.g. USD)"),
+  timezone: z.string().max(64).refine(isIanaTimeZone, "not an IANA time zone (e.g. Europe/London)"),
+  locale: z.string().max(35).refine(isBcp47Locale, "not a BCP 47 language tag (e.g. en-GB)"),
+  baseCurrency: z.string().max(3).refine(isIso4217Currency, "not an ISO 4217 currency code (e.g. USD)"),
   bio: z.string().max(BIO_MAX, `at most ${BIO_MAX} characters`),
   experience: z.enum(EXPERIENCE_LEVELS),
 } as const;

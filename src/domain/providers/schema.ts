@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requestIdSchema } from "../receipts/schema";
+import { columnIntSchema } from "../validation";
 
 export const NAME_MAX = 80;
 export const MODEL_MAX = 200;
@@ -53,7 +54,7 @@ export const updateProviderInput = z
     apiKey: apiKey.optional(),
     /** null clears it. */
     baseUrl: baseUrl.nullish(),
-    expectedVersion: z.number().int().min(1).optional(),
+    expectedVersion: columnIntSchema(1).optional(),
     requestId: requestIdSchema.optional(),
   })
   .refine(
@@ -68,7 +69,7 @@ export const providerIdInput = z.strictObject({
 
 export const deleteProviderInput = z.strictObject({
   id: providerId,
-  expectedVersion: z.number().int().min(1).optional(),
+  expectedVersion: columnIntSchema(1).optional(),
   requestId: requestIdSchema.optional(),
 });
 

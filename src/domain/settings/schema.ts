@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requestIdSchema } from "../receipts/schema";
-import { isIanaTimeZone } from "../validation";
+import { columnIntSchema, isIanaTimeZone } from "../validation";
 
 /** A ticker like AAPL, BRK.B, RDS-A or 7203.T: upper-case, 1–12 characters. */
 export const tickerSchema = z
@@ -18,7 +18,7 @@ export const WATCHLIST_MAX = 50;
 export const settingSchemas = {
   theme: z.enum(["system", "light", "dark"]),
   density: z.enum(["compact", "comfortable", "spacious"]),
-  displayTimeZone: z.string().refine(isIanaTimeZone, "not an IANA time zone (e.g. Europe/London)"),
+  displayTimeZone: z.string().max(64).refine(isIanaTimeZone, "not an IANA time zone (e.g. Europe/London)"),
   chartInterval: z.enum(["1m", "5m", "15m", "1h", "4h", "1d", "1w"]),
   watchlist: z
     .array(tickerSchema)
@@ -65,7 +65,7 @@ export interface SettingRevisionView {
 
 const writeOptions = {
   /** The version the client last saw (0 = never set); stale → CONFLICT. */
-  expectedVersion: z.number().int().min(0).optional(),
+  expectedVersion: columnIntSchema(0).optional(),
   requestId: requestIdSchema.optional(),
 };
 
@@ -86,7 +86,7 @@ export type SetSettingInput = z.input<typeof setSettingInput>;
 
 export const settingKeyInput = z.object({ key: settingKeySchema });
 export const deleteSettingInput = z.object({ key: settingKeySchema, ...writeOptions });
-export const revertSettingInput = z.object({ key: settingKeySchema, toVersion: z.number().int().min(1), ...writeOptions });
+export const revertSettingInput = z.object({ key: settingKeySchema, toVersion: columnIntSchema(1), ...writeOptions });
 
 export type DeleteSettingInput = z.infer<typeof deleteSettingInput>;
 export type RevertSettingInput = z.infer<typeof revertSettingInput>;

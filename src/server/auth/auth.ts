@@ -4,6 +4,7 @@ import { bearer } from "better-auth/plugins";
 import { ensureUserCounter } from "@/domain/events/mutations";
 import type { Database } from "@/server/db/client";
 import { loadSecret } from "@/server/secrets";
+import { checkAuthInput } from "./sign-up-input";
 
 export interface AuthOptions {
   /** The app's own origins (scheme://host:port); requests from others are refused. */
@@ -35,6 +36,7 @@ export function createAuth(db: Database, options: AuthOptions) {
       customRules: { "/sign-in/email": { window: 60, max: 30 }, "/sign-up/email": { window: 60, max: 30 } },
     },
     telemetry: { enabled: false },
+    hooks: { before: checkAuthInput() },
     plugins: [bearer()],
     databaseHooks: {
       user: { create: { after: async (user) => ensureUserCounter(db, user.id) } },

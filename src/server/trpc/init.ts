@@ -1,18 +1,26 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { ValidationError } from "@/domain/errors";
 import { isForeignBrowserRequest } from "../csrf";
 import type { Context } from "./context";
-import { errorData, toTRPCError } from "./errors";
+import { clip, ERROR_OUTPUT_LIMITS, errorData, publicInternalMessage, toTRPCError } from "./errors";
+import { inputProblems } from "./input-guard";
+
+const MESSAGE_CHARS = 500;
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
+    // Whatever went wrong unexpectedly stays in the server log, under this ref.
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: publicInternalMessage(error), data };
     const extra = errorData(error.cause);
+    // Unreadable input (bad JSON or transformer meta) is bad input too: same shape for clients.
+    if (error.code === "BAD_REQUEST" && !extra.fieldErrors) extra.fieldErrors = { "(input)": [clip(shape.message, ERROR_OUTPUT_LIMITS.messageChars)] };
     const message = extra.fieldErrors
       ? `invalid input: ${Object.entries(extra.fieldErrors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ")}`
       : shape.message;
-    return { ...shape, message, data: { ...data, ...extra } };
+    return { ...shape, message: clip(message, MESSAGE_CHARS), data: { ...data, ...extra } };
   },
   sse: {
     ping: { enabled: true, intervalMs: 10_000 },
@@ -27,10 +35,15 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   // Anything that is not already a deliberate tRPC error arrives as
   // INTERNAL_SERVER_ERROR wrapping what was thrown; map that cause.
-  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && result.error.cause) {
-    throw toTRPCError(result.error.cause);
-  }
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") throw toTRPCError(result.error.cause ?? result.error);
   return result;
+});
+
+/** Before any schema, for every procedure: the raw input is well-formed text of sane size and depth (input-guard.ts). */
+const guardInput = t.middleware(async ({ getRawInput, next }) => {
+  const problems = inputProblems(await getRawInput());
+  if (problems) throw new ValidationError("invalid input", problems);
+  return next();
 });
 
 /** Queries never change state; mutations must come from the app's own origin (see csrf.ts). */
@@ -41,7 +54,7 @@ const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).use(sameOriginMutations);
+export const publicProcedure = t.procedure.use(mapErrors).use(sameOriginMutations).use(guardInput);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
