@@ -1,7 +1,9 @@
 import http from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { findInvalidTrustedProxies } from "@better-auth/core/utils/ip";
 import { toNodeHandler } from "better-auth/node";
 import next from "next";
+import { stampClientAddress, trustedProxies } from "./src/server/auth/client-address";
 import { isForeignBrowserRequest } from "./src/server/csrf";
 import { DEFAULT_DATABASE_URL } from "./src/server/db/client";
 import { migrateDatabase } from "./src/server/db/migrate";
@@ -24,6 +26,9 @@ async function main() {
   const host = process.env.HOST ?? "0.0.0.0";
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const apiOnly = process.env.VO_API_ONLY === "1";
+  const proxies = trustedProxies();
+  const invalidProxies = findInvalidTrustedProxies(proxies);
+  if (invalidProxies.length > 0) throw new Error(`TRUSTED_PROXIES: not an address or CIDR range: ${invalidProxies.join(", ")}`);
 
   const { applied } = await migrateDatabase(databaseUrl);
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
@@ -42,6 +47,8 @@ async function main() {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
+    // Bigger bodies are refused (413) before parsing; the input guard bounds structure after.
+    maxBodySize: 2 * 1024 * 1024,
     createContext: ({ req }) => createContext(services, req),
     onError({ error, path }) {
       // The client got only "internal error (ref …)"; this line holds the cause under the same ref.
@@ -73,6 +80,7 @@ async function main() {
         res.writeHead(403, { "content-type": "application/json" }).end('{"message":"cross-origin request refused"}');
         return;
       }
+      stampClientAddress(req, proxies); // the sign-in limit's key: the real peer, never a forged header
       return void auth(req, res);
     }
     if (url === "/healthz") {

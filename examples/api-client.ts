@@ -1,11 +1,12 @@
 /**
- * A script that signs in and drives Virtual Office through the typed tRPC API.
+ * A script that drives Virtual Office through the typed tRPC API with an API token.
  *
- *   VO_URL=http://localhost:3000 VO_EMAIL=bot@example.com VO_PASSWORD='a long password' \
- *     npx tsx examples/api-client.ts
+ *   VO_URL=http://localhost:3000 VO_TOKEN=vo_… npx tsx examples/api-client.ts
  *
- * It signs up the account the first time, then uses the session token as a
- * bearer token. tests/api/api-client-example.test.ts runs exactly this file.
+ * Create the token on the Account page (it is shown once). Without VO_TOKEN the
+ * script signs in with VO_EMAIL / VO_PASSWORD (signing up the first time),
+ * mints a read-write token with that session, and prints it on stderr for
+ * next time. tests/api/api-client-example.test.ts runs exactly this file.
  */
 import { randomUUID } from "node:crypto";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
@@ -13,10 +14,14 @@ import superjson from "superjson";
 import type { AppRouter } from "../src/server/trpc/root";
 
 const baseUrl = process.env.VO_URL ?? "http://localhost:3000";
-const email = process.env.VO_EMAIL ?? "bot@example.com";
-const password = process.env.VO_PASSWORD ?? "correct horse battery staple";
 
-async function signIn(): Promise<string> {
+const client = (bearer: string) =>
+  createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: { authorization: `Bearer ${bearer}` } })],
+  });
+
+/** Signs in (or up) with email and password; returns the session token. */
+async function signIn(email: string, password: string): Promise<string> {
   const post = (path: string, body: object) =>
     fetch(`${baseUrl}/api/auth/${path}`, {
       method: "POST",
@@ -32,10 +37,15 @@ async function signIn(): Promise<string> {
   return token;
 }
 
-const token = await signIn();
-const api = createTRPCClient<AppRouter>({
-  links: [httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } })],
-});
+async function apiToken(): Promise<string> {
+  if (process.env.VO_TOKEN) return process.env.VO_TOKEN;
+  const session = await signIn(process.env.VO_EMAIL ?? "bot@example.com", process.env.VO_PASSWORD ?? "correct horse battery staple");
+  const { secret } = await client(session).account.tokens.create.mutate({ name: "api-client example", scopes: ["read", "write"] });
+  console.error(`VO_TOKEN=${secret}`); // shown once: keep it
+  return secret;
+}
+
+const api = client(await apiToken());
 
 const me = await api.account.me.query();
 // requestId makes the call safe to retry: a repeat returns the first result.

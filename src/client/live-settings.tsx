@@ -86,6 +86,10 @@ export function LiveSettingsProvider({ userId, children }: { userId: string; chi
           mergeProfile(profileStore, (event.payload as { profile?: unknown } | undefined)?.profile);
         } else if (event.entity === "provider") {
           applyProviderEvent(providersStore, event);
+        } else if (event.entity === "token") {
+          void utils.account.tokens.list.invalidate();
+        } else if (event.entity === "session") {
+          void utils.account.sessions.list.invalidate();
         }
       },
       onResync: () => resync(),

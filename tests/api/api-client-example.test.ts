@@ -22,10 +22,11 @@ describe.each(PROVIDERS)("the README's API-client example on %s", (provider) => 
     await database?.drop();
   });
 
-  it("signs up, signs in again, saves idempotently and reports a conflict", async () => {
+  it("signs up and mints a token, then runs on the token alone: saves idempotently and reports a conflict", async () => {
     const env = { ...process.env, VO_URL: server.url, VO_EMAIL: `bot-${provider}@example.test`, VO_PASSWORD: "a long password 123" };
     const script = path.resolve("examples/api-client.ts");
-    const first = JSON.parse((await run(process.execPath, ["--import", "tsx", script], { env })).stdout.trim());
+    const firstRun = await run(process.execPath, ["--import", "tsx", script], { env });
+    const first = JSON.parse(firstRun.stdout.trim());
     expect(first).toEqual({
       email: `bot-${provider}@example.test`,
       savedVersion: 1,
@@ -34,8 +35,13 @@ describe.each(PROVIDERS)("the README's API-client example on %s", (provider) => 
       watchlist: ["AAPL", "MSFT", "NVDA"],
       version: 1,
     });
-    // Second run: the account exists, so this one signs in instead of signing up.
-    const second = JSON.parse((await run(process.execPath, ["--import", "tsx", script], { env })).stdout.trim());
-    expect(second).toMatchObject({ savedVersion: 2, retriedVersion: 2, conflictCurrentVersion: 2, version: 2 });
+    const token = /VO_TOKEN=(vo_\S+)/.exec(firstRun.stderr)?.[1];
+    expect(token).toBeDefined();
+    // Second run: the token only (no email or password in the environment).
+    const { VO_EMAIL: _email, VO_PASSWORD: _password, ...tokenEnv } = env;
+    const secondRun = await run(process.execPath, ["--import", "tsx", script], { env: { ...tokenEnv, VO_TOKEN: token } });
+    expect(secondRun.stderr).not.toContain("VO_TOKEN=");
+    const second = JSON.parse(secondRun.stdout.trim());
+    expect(second).toMatchObject({ email: `bot-${provider}@example.test`, savedVersion: 2, retriedVersion: 2, conflictCurrentVersion: 2, version: 2 });
   });
 });

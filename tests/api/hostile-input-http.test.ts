@@ -80,6 +80,14 @@ describe.each(PROVIDERS)("issue 9 reproductions over HTTP on %s", (provider) => 
     expect(await state()).toBe(before);
   });
 
+  it("a body over 2 MiB is refused before it is parsed: 413, nothing written", async () => {
+    const before = await state();
+    const huge = await post("profile.update", JSON.stringify({ json: { patch: { bio: "x".repeat(3 * 1024 * 1024) } } }));
+    expect(huge.status).toBe(413);
+    expect(huge.text.length).toBeLessThan(2_000);
+    expect(await state()).toBe(before);
+  });
+
   it("sign-up with a 1 MB name, a NUL or unpaired surrogate in the name, or a 1 MB email: 400 with fieldErrors, no account created", async () => {
     const cases: Array<[string, string, string]> = [
       ["x".repeat(1_000_000), `big-name-${provider}@example.test`, "name"],

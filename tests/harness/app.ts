@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ensureUserCounter } from "@/domain/events/mutations";
 import { startServices, type AppServices } from "@/server/services";
+import { SESSION_SCOPES } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import { createTestDatabase, type Provider, type TestDatabase } from "./databases";
 
@@ -25,7 +26,14 @@ export async function createTestApp(provider: Provider): Promise<TestApp> {
   return {
     database,
     services,
-    callerFor: (userId) => createCaller({ services, userId, origin: null, fetchSite: null }),
+    callerFor: (userId) =>
+      createCaller({
+        services,
+        userId,
+        principal: { userId, scopes: SESSION_SCOPES, via: "session", sessionToken: null },
+        origin: null,
+        fetchSite: null,
+      }),
     async createUser(name = "Trader") {
       const id = randomUUID();
       await services.db.prisma.user.create({

@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqliteFilePath } from "@/server/db/url";
 import { signUpUser } from "../harness/api-client";
+import { databaseText } from "../harness/database-text";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
 import { startServer, type ServerProcess } from "../harness/server-process";
 
@@ -60,31 +59,6 @@ describe.each(PROVIDERS)("provider API keys never leave the server on %s", (prov
     return text;
   }
 
-  async function databaseText(): Promise<string> {
-    if (provider === "sqlite") {
-      const file = sqliteFilePath(database.url);
-      return [file, `${file}-wal`, `${file}-shm`]
-        .filter((f) => existsSync(f))
-        .map((f) => readFileSync(f).toString("latin1"))
-        .join("\n");
-    }
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const tables = await client.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
-      );
-      const dumps: string[] = [];
-      for (const { table_name } of tables.rows) {
-        const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${table_name}" t`);
-        dumps.push(...rows.rows.map((r) => r.row));
-      }
-      return dumps.join("\n");
-    } finally {
-      await client.end();
-    }
-  }
-
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     server = await startServer({ databaseUrl: database.url, secretsDir: mkdtempSync(path.join(os.tmpdir(), "vo-keys-")) });
@@ -129,7 +103,7 @@ describe.each(PROVIDERS)("provider API keys never leave the server on %s", (prov
     const sse = await streamText(6);
     expect(sse).toContain(canaryName); // the scan reads real event payloads
     expect(sse).toContain(second.hint);
-    const dbText = await databaseText();
+    const dbText = await databaseText(database);
     expect(dbText).toContain(canaryName); // the scan reads the rows the provider lives in
 
     const outputs = bodies.join("\n");

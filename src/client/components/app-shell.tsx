@@ -15,6 +15,7 @@ const AREAS = [
   { href: "/settings", label: "Settings" },
   { href: "/profile", label: "Profile" },
   { href: "/providers", label: "Providers" },
+  { href: "/account", label: "Account" },
 ];
 
 /** Signed-in frame: top bar with navigation, account and live status. Signed-out visitors go to /sign-in. */

@@ -4,6 +4,8 @@ import { bearer } from "better-auth/plugins";
 import { ensureUserCounter } from "@/domain/events/mutations";
 import type { Database } from "@/server/db/client";
 import { loadSecret } from "@/server/secrets";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { signInGuard } from "./sign-in-guard";
 import { checkAuthInput } from "./sign-up-input";
 
 export interface AuthOptions {
@@ -17,9 +19,12 @@ export interface AuthOptions {
 /**
  * Better Auth: email + password, session cookie for browsers, and the bearer
  * plugin so scripts can send `Authorization: Bearer <session token>`.
- * Rate-limit counters live in the database so every process shares them.
+ * Rate-limit counters live in the database so every process shares them: per
+ * client address (Better Auth's limiter) and per account (sign-in-guard.ts).
  */
 export function createAuth(db: Database, options: AuthOptions) {
+  const rateLimited = process.env.AUTH_RATE_LIMIT !== "off";
+  const guard = signInGuard(db, rateLimited);
   return betterAuth({
     appName: "Virtual Office",
     baseURL: options.origins[0],
@@ -29,14 +34,18 @@ export function createAuth(db: Database, options: AuthOptions) {
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     rateLimit: {
-      enabled: process.env.AUTH_RATE_LIMIT !== "off",
+      enabled: rateLimited,
       storage: "database",
       window: 60,
       max: 300,
       customRules: { "/sign-in/email": { window: 60, max: 30 }, "/sign-up/email": { window: 60, max: 30 } },
     },
     telemetry: { enabled: false },
-    hooks: { before: checkAuthInput() },
+    // The client address comes only from server.ts, which sets this header from the
+    // TCP peer (or, behind a TRUSTED_PROXIES hop, the forwarded chain) and drops
+    // whatever the client sent under that name; X-Forwarded-For is never read here.
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
+    hooks: { before: checkAuthInput(guard.before), after: guard.after },
     plugins: [bearer()],
     databaseHooks: {
       user: { create: { after: async (user) => ensureUserCounter(db, user.id) } },

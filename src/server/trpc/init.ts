@@ -56,7 +56,20 @@ const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors).use(sameOriginMutations).use(guardInput);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
-  return next({ ctx: { ...ctx, userId: ctx.userId } });
+/**
+ * Signed in, and the credential's scopes allow the call: queries and the stream
+ * need `read`, mutations `write` (a browser session has both).
+ */
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+  const principal = ctx.principal;
+  if (!principal || !ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  const needed = type === "mutation" ? "write" : "read";
+  if (!principal.scopes.has(needed)) throw new TRPCError({ code: "FORBIDDEN", message: `this API token lacks the "${needed}" scope` });
+  return next({ ctx: { ...ctx, userId: principal.userId, principal } });
+});
+
+/** Account security (tokens, sessions) is managed from a signed-in session, never with an API token. */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.via !== "session") throw new TRPCError({ code: "FORBIDDEN", message: "manage tokens and sessions from a signed-in session, not an API token" });
+  return next();
 });
