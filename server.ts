@@ -5,17 +5,16 @@ import { toNodeHandler } from "better-auth/node";
 import next from "next";
 import { stampClientAddress, trustedProxies } from "./src/server/auth/client-address";
 import { isForeignBrowserRequest } from "./src/server/csrf";
-import { DEFAULT_DATABASE_URL } from "./src/server/db/client";
-import { migrateDatabase } from "./src/server/db/migrate";
+import { DEFAULT_DATABASE_URL } from "./src/db/client";
+import { migrateDatabase } from "./src/db/migrate";
 import { appOrigins, startServices } from "./src/server/services";
 import { createContext } from "./src/server/trpc/context";
 import { internalErrorCause, internalErrorRef } from "./src/server/trpc/errors";
 import { appRouter } from "./src/server/trpc/root";
-import { startKeyRotation } from "./src/worker/key-rotation";
-import { startRetention } from "./src/worker/retention";
+import { startWorkers } from "./src/worker";
 
 /**
- * The process entry (DESIGN §1): /api/trpc/* goes straight to tRPC's Node
+ * The process entry (docs/architecture.md): /api/trpc/* goes straight to tRPC's Node
  * handler (≈6× the throughput of a Next route handler), /api/auth/* to Better
  * Auth, everything else to Next. Background workers start here, and SIGTERM
  * drains: stop accepting, end streams, let in-flight requests finish, close
@@ -34,8 +33,7 @@ async function main() {
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
 
   const services = await startServices({ databaseUrl, origins: appOrigins(port) });
-  const stopRetention = startRetention(services.db);
-  const stopKeyRotation = startKeyRotation(services.db, services.apiKeys);
+  const stopWorkers = startWorkers({ db: services.db, apiKeys: services.apiKeys });
 
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   if (!apiOnly) {
@@ -105,8 +103,7 @@ async function main() {
     stopping = true;
     log(`${signal}: draining`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    stopRetention();
-    stopKeyRotation();
+    await stopWorkers();
     services.beginShutdown(); // open streams end, so their connections can close
     // Idle keep-alive connections and connections that never sent a request
     // (closeIdleConnections() leaves the latter open); busy ones close after their response.

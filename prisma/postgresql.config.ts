@@ -1,5 +1,5 @@
 // Prisma CLI config for the PostgreSQL schema (prisma/postgresql/). The app never
-// loads this file: it applies migrations with src/server/db/migrate.ts.
+// loads this file: it applies migrations with src/db/migrate.ts.
 // Usage: DATABASE_URL=postgresql://… npx prisma <command> --config prisma/postgresql.config.ts
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= "/bin/false";
 process.env.PRISMA_QUERY_ENGINE_LIBRARY ??= "/dev/null";
@@ -8,7 +8,7 @@ process.env.CHECKPOINT_DISABLE ??= "1";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { postgresAdapterFactory } from "./cli-shims";
-import { databaseProvider } from "../src/server/db/url";
+import { databaseProvider } from "../src/db/url";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 

@@ -1,16 +1,18 @@
 /**
- * The architecture as rules over import statements (DESIGN.md §2). Run by
- * tests/structure.test.ts, so `npm test` fails when a change breaks a layer:
+ * The architecture as rules over import statements (docs/architecture.md). Run by
+ * tests/structure.test.ts, so `npm test` fails when a change breaks a layer.
+ * The arrows point down: server → domain → db.
  *
- * - Prisma (generated clients, @prisma/*, pg) is imported only in src/server/db/.
- *   Domain data.ts / mutations.ts reach the database through its `Database`/`Tx`.
- * - Only domain data.ts / mutations.ts (and tests) take the database: other domain
- *   files import @/server/db types only as `import type`.
+ * - Prisma (generated clients, @prisma/*, pg, better-sqlite3) is imported only in src/db/.
+ * - src/db imports nothing of the app above it (domain, server, worker, client).
+ * - src/domain never imports src/server or src/worker. Only domain data.ts /
+ *   mutations.ts / writes.ts (and tests) take the database: other domain files import
+ *   @/db types only as `import type`.
  * - Routers import domain data / mutations / schema and the tRPC setup, nothing else
  *   from the app: no database, no other server modules.
  * - Browser code (src/client, app) imports server code only as `import type`, and
  *   from the domain only schema.ts files (zod schemas and constants).
- * - src/worker never imports Next.js.
+ * - src/worker never imports Next.js or src/server (workers run without the web server).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -37,7 +39,7 @@ function importsOf(source: string): ImportStatement[] {
 }
 
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
-const isDomainDataFile = (file: string) => /^src\/domain\/[^/]+\/(data|mutations)\.ts$/.test(file);
+const isDomainDataFile = (file: string) => /^src\/domain\/([^/]+\/(data|mutations)|writes)\.ts$/.test(file);
 
 export function findViolations(files: SourceFile[]): string[] {
   const violations: string[] = [];
@@ -45,15 +47,14 @@ export function findViolations(files: SourceFile[]): string[] {
     if (isTest(file) || file.startsWith("src/generated/")) continue;
     for (const { from, typeOnly } of importsOf(source)) {
       const where = `${file} imports "${from}"`;
-      if (PRISMA.test(from) && !file.startsWith("src/server/db/")) violations.push(`${where}: only src/server/db/ may import Prisma or a driver`);
-      if (file.startsWith("src/domain/") && from.startsWith("@/server/") && !typeOnly && !isDomainDataFile(file)) {
-        violations.push(`${where}: only domain data.ts / mutations.ts may use server modules (use \`import type\`)`);
-      }
-      if (file.startsWith("src/domain/") && from.startsWith("@/server/") && from !== "@/server/db/client") {
-        violations.push(`${where}: domain code may use only the database module of the server`);
+      if (PRISMA.test(from) && !file.startsWith("src/db/")) violations.push(`${where}: only src/db/ may import Prisma or a driver`);
+      if (file.startsWith("src/db/") && /^@\/(domain|server|worker|client)\//.test(from)) violations.push(`${where}: the database layer imports nothing above it`);
+      if (file.startsWith("src/domain/") && /^@\/(server|worker|client)\//.test(from)) violations.push(`${where}: the domain never imports the server, workers or the browser`);
+      if (file.startsWith("src/domain/") && from.startsWith("@/db/") && !typeOnly && !isDomainDataFile(file)) {
+        violations.push(`${where}: only domain data.ts / mutations.ts / writes.ts may use the database (use \`import type\`)`);
       }
       if (file.startsWith("src/server/routers/") && from.startsWith("@/")) {
-        const allowed = /^@\/domain\/[^/]+\/(data|mutations|schema|tailer)$/.test(from);
+        const allowed = /^@\/domain\/[^/]+\/(data|mutations|schema|lib\/[a-z-]+)$/.test(from);
         if (!allowed) violations.push(`${where}: a router wires input → domain function → output only`);
       }
       if (file.startsWith("src/server/routers/") && from.startsWith("../") && from !== "../trpc/init") {
@@ -67,6 +68,7 @@ export function findViolations(files: SourceFile[]): string[] {
         violations.push(`${where}: browser code may import only domain schema.ts files`);
       }
       if (file.startsWith("src/worker/") && /^next(\/|$)/.test(from)) violations.push(`${where}: workers run without Next.js`);
+      if (file.startsWith("src/worker/") && from.startsWith("@/server/") && !typeOnly) violations.push(`${where}: workers run without the web server`);
     }
   }
   return violations;

@@ -1,6 +1,6 @@
 // `npm run db:migrate`: apply pending migrations to DATABASE_URL (the server also does this on start).
-import { DEFAULT_DATABASE_URL } from "../src/server/db/client";
-import { migrateDatabase } from "../src/server/db/migrate";
+import { DEFAULT_DATABASE_URL } from "../src/db/client";
+import { migrateDatabase } from "../src/db/migrate";
 
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const { applied } = await migrateDatabase(url);

@@ -75,7 +75,7 @@ function openTab(userScope: string, locks: FakeLocks | null, channels = true): T
   return tab;
 }
 
-const event = (seq: number): StreamEvent => ({ id: String(seq), type: "setting.set", seq });
+const event = (seq: number): StreamEvent => ({ id: String(seq), type: "setting.saved", seq });
 
 afterEach(() => {
   for (const tab of tabs.splice(0)) tab.stream.stop();

@@ -1,8 +1,8 @@
-import { EventTailer } from "@/domain/events/tailer";
-import { createApiKeyCipher, type ApiKeyCipher } from "@/domain/providers/api-key-cipher";
+import { EventTailer } from "@/domain/events/lib/tailer";
+import { createApiKeyCipher, type ApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
 import { createAuth, type Auth } from "./auth/auth";
 import { SessionCache } from "./auth/session-cache";
-import { openDatabase, type Database } from "./db/client";
+import { openDatabase, type Database } from "@/db/client";
 import { loadSecret } from "./secrets";
 
 /** Everything a request needs, created once per process by server.ts (or a test). */

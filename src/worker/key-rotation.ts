@@ -1,6 +1,7 @@
 import { rotateProviderKeys } from "@/domain/providers/mutations";
-import type { ApiKeyCipher } from "@/domain/providers/api-key-cipher";
-import type { Database } from "@/server/db/client";
+import type { ApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
+import type { Database } from "@/db/client";
+import type { Worker } from "./index";
 import { startPeriodic } from "./periodic";
 
 const HOUR = 60 * 60 * 1000;
@@ -23,3 +24,5 @@ export function startKeyRotation(db: Database, cipher: ApiKeyCipher, intervalMs 
     intervalMs,
   );
 }
+
+export const keyRotationWorker: Worker = { name: "key-rotation", start: ({ db, apiKeys }) => startKeyRotation(db, apiKeys) };

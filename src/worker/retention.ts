@@ -1,6 +1,7 @@
 import { pruneEvents } from "@/domain/events/mutations";
 import { pruneReceipts } from "@/domain/receipts/mutations";
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
+import type { Worker } from "./index";
 import { startPeriodic } from "./periodic";
 
 const HOUR = 60 * 60 * 1000;
@@ -29,3 +30,5 @@ export function retentionOptions() {
     intervalMs: HOUR,
   };
 }
+
+export const retentionWorker: Worker = { name: "retention", start: ({ db }) => startRetention(db) };

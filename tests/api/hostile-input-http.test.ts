@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventLogBounds } from "@/domain/events/data";
-import { openDatabase, type Database } from "@/server/db/client";
+import { openDatabase, type Database } from "@/db/client";
 import { signUpUser, type SignedUpUser } from "../harness/api-client";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
 import { startServer, type ServerProcess } from "../harness/server-process";

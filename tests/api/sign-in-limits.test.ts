@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "@/server/db/client";
+import { openDatabase } from "@/db/client";
 import { FREE_FAILURES } from "@/server/auth/sign-in-guard";
 import { signUpUser } from "../harness/api-client";
 import { together } from "../harness/barrier";

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase } from "../../src/server/db/migrate";
-import { databaseProvider, sqliteFilePath } from "../../src/server/db/url";
+import { migrateDatabase } from "../../src/db/migrate";
+import { databaseProvider, sqliteFilePath } from "../../src/db/url";
 import { adminQuery, createDatabase, dropDatabase, uniqueName } from "./fixtures/pg";
 import { PROVIDERS } from "../harness/databases";
 

@@ -1,7 +1,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma-sqlite/client";
-import { sqliteFilePath } from "@/server/db/url";
+import { sqliteFilePath } from "@/db/url";
 import { createTestApp, type TestApp } from "../harness/app";
 import { PROVIDERS } from "../harness/databases";
 

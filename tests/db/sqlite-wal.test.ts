@@ -1,6 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { enableWal } from "@/server/db/sqlite-wal";
+import { enableWal } from "@/db/sqlite-wal";
 
 /** A connection whose `PRAGMA journal_mode = WAL` is refused with SQLITE_BUSY `busyTimes` times. */
 function contended(busyTimes: number) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import pg from "pg";
-import { sqliteFilePath } from "@/server/db/url";
+import { sqliteFilePath } from "@/db/url";
 import type { TestDatabase } from "./databases";
 
 /**

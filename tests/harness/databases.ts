@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { migrateDatabase } from "@/server/db/migrate";
+import { migrateDatabase } from "@/db/migrate";
 
 export type Provider = "sqlite" | "postgresql";
 

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createApiKeyCipher } from "@/domain/providers/api-key-cipher";
+import { createApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
 import type { ProviderEventPayload, ProviderView } from "@/domain/providers/schema";
-import { openDatabase } from "@/server/db/client";
+import { openDatabase } from "@/db/client";
 import { apiClient, signUpUser, type ReceivedEvent } from "../harness/api-client";
 import { PROVIDERS } from "../harness/databases";
 import { startClientProcess } from "../harness/client-process";

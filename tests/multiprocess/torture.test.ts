@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ProfileView } from "@/domain/profile/schema";
 import type { ProviderEventPayload, ProviderView } from "@/domain/providers/schema";
 import type { SettingView } from "@/domain/settings/schema";
-import { openDatabase } from "@/server/db/client";
+import { openDatabase } from "@/db/client";
 import { apiClient, signUpUser, type ApiClient, type ReceivedEvent } from "../harness/api-client";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../harness/databases";
 import { replayLog } from "../harness/event-log";
@@ -320,7 +320,7 @@ function appliedTwice(events: ReceivedEvent[]): string[] {
   const out: string[] = [];
   for (const event of events) {
     const payload = event.payload as Record<string, unknown>;
-    if (event.type === "setting.set") note(`setting ${(payload as unknown as SettingView).key}=${JSON.stringify((payload as unknown as SettingView).value)}`, event.seq, out);
+    if (event.type === "setting.saved") note(`setting ${(payload as unknown as SettingView).key}=${JSON.stringify((payload as unknown as SettingView).value)}`, event.seq, out);
     else if (event.type === "profile.updated") {
       for (const field of payload.changed as string[]) note(`profile.${field}=${String((payload.profile as Record<string, unknown>)[field])}`, event.seq, out);
     } else if (event.type === "provider.added") note(`provider added ${(payload as unknown as ProviderEventPayload).provider.name}`, event.seq, out);

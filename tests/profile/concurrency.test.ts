@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROFILE_FIELDS, type ProfileField } from "@/domain/profile/schema";
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { createTestApp, type TestApp } from "../harness/app";
 import { together } from "../harness/barrier";
 import { PROVIDERS } from "../harness/databases";

@@ -1,4 +1,4 @@
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { NotFoundError } from "../errors";
 import type { AccountView, SessionView } from "./schema";
 

@@ -1,6 +1,6 @@
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { NotFoundError } from "../errors";
-import { writeForUser } from "../events/mutations";
+import { writeForUser } from "../writes";
 import { parseInput } from "../validation";
 import { revokeSessionsInput, type RevokeSessionsInput } from "./schema";
 
@@ -11,7 +11,7 @@ import { revokeSessionsInput, type RevokeSessionsInput } from "./schema";
  */
 export async function revokeSessions(db: Database, userId: string, rawInput: RevokeSessionsInput): Promise<{ revoked: number; tokens: string[] }> {
   const input = parseInput(revokeSessionsInput, rawInput, "invalid sessions");
-  return writeForUser(db, userId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "account.sessions.revoke" }, async (tx, log) => {
     // The owner is part of every WHERE clause: another user's session id matches nothing.
     const where = "id" in input ? { userId, id: input.id } : { userId };
     const rows = await tx.session.findMany({ where, select: { id: true, token: true } });

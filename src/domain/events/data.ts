@@ -1,5 +1,5 @@
 import superjson from "superjson";
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import type { LoggedEvent } from "./schema";
 
 const eventFields = {

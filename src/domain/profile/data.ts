@@ -1,4 +1,4 @@
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { PROFILE_FIELDS, type ProfileField, type ProfileView } from "./schema";
 
 export const changedAtColumn = (field: ProfileField) => `${field}ChangedAt` as const;

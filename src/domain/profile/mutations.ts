@@ -1,7 +1,6 @@
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { DomainError } from "../errors";
-import { writeForUser } from "../events/mutations";
-import { findReceipt, storeReceipt } from "../receipts/mutations";
+import { writeForUser } from "../writes";
 import { parseInput } from "../validation";
 import { changedAtColumn, profileColumns, toProfileView } from "./data";
 import {
@@ -25,11 +24,7 @@ export async function updateProfile(db: Database, userId: string, input: UpdateP
   const patched = PROFILE_FIELDS.filter((field) => patch[field] !== undefined);
   const guarded = patched.filter((field) => base !== undefined && base[field] !== undefined);
 
-  return writeForUser(db, userId, async (tx, log) => {
-    if (requestId) {
-      const replay = await findReceipt<ProfileView>(tx, userId, requestId, "profile.update");
-      if (replay) return replay;
-    }
+  return writeForUser(db, userId, { operation: "profile.update", requestId }, async (tx, log) => {
     // The row appears on the first update; under the user's write lock no one races this.
     const exists = await tx.profile.findUnique({ where: { userId }, select: { version: true } });
     if (!exists) await tx.profile.create({ data: { userId }, select: { version: true } });
@@ -52,7 +47,6 @@ export async function updateProfile(db: Database, userId: string, input: UpdateP
       version: view.version,
       payload: { profile: view, changed: patched },
     });
-    if (requestId) await storeReceipt(tx, userId, requestId, "profile.update", view);
     return view;
   });
 }

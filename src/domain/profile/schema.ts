@@ -48,6 +48,22 @@ export const updateProfileInput = z.object({
 export type UpdateProfileInput = z.input<typeof updateProfileInput>;
 export type ProfilePatch = z.output<typeof profilePatchSchema>;
 
+const perField = <T extends z.ZodType>(schema: T) => Object.fromEntries(PROFILE_FIELDS.map((field) => [field, schema])) as { [F in ProfileField]: T };
+
+/** The profile as reads, writes and `profile.updated` events carry it (router output, browser parsing). */
+export const profileViewSchema = z.object({
+  ...perField(z.string().nullable()),
+  experience: z.enum(EXPERIENCE_LEVELS).nullable(),
+  version: z.number().int().min(0),
+  changedAt: z.object(perField(z.coerce.date().nullable())),
+  updatedAt: z.coerce.date().nullable(),
+});
+
+export const profileFieldSchema = z.enum(PROFILE_FIELDS as [ProfileField, ...ProfileField[]]);
+
+/** Payload of `profile.updated`: the profile after the write and the fields it changed. */
+export const profileEventPayloadSchema = z.object({ profile: profileViewSchema, changed: z.array(profileFieldSchema) });
+
 export interface ProfileView extends ProfileValues {
   /** 0 until the first update. */
   version: number;

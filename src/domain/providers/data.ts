@@ -1,6 +1,6 @@
-import type { Database, Tx } from "@/server/db/client";
+import type { Database, Tx } from "@/db/client";
 import { NotFoundError } from "../errors";
-import type { ApiKeyCipher } from "./api-key-cipher";
+import type { ApiKeyCipher } from "./lib/api-key-cipher";
 import type { ProviderSnapshot, ProviderView } from "./schema";
 
 /** Columns that may leave the server (a row selected with these is a ProviderView); the ciphertext is not among them. */

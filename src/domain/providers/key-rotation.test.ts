@@ -3,7 +3,7 @@ import { eventsAfter } from "@/domain/events/data";
 import { createTestApp, type TestApp } from "../../../tests/harness/app";
 import { together } from "../../../tests/harness/barrier";
 import { PROVIDERS } from "../../../tests/harness/databases";
-import { createApiKeyCipher, type ApiKeyCipher } from "./api-key-cipher";
+import { createApiKeyCipher, type ApiKeyCipher } from "./lib/api-key-cipher";
 import { addProvider, rotateProviderKeys, updateProvider } from "./mutations";
 
 const OLD = "old-provider-secret-0123456789";

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Tx } from "@/server/db/client";
+import type { Database, Tx } from "@/db/client";
 import { ConflictError } from "../errors";
-import { writeForUser, type EventLogWriter } from "../events/mutations";
-import { findReceipt, storeReceipt } from "../receipts/mutations";
+import { writeForUser, type EventLogWriter } from "../writes";
 import { parseInput } from "../validation";
-import { apiKeyHint, type ApiKeyCipher } from "./api-key-cipher";
+import { apiKeyHint, type ApiKeyCipher } from "./lib/api-key-cipher";
 import { listProvidersIn, providerNotFound, providerViewColumns } from "./data";
 import {
   addProviderInput,
@@ -30,7 +29,7 @@ import {
 /** Adds a provider. The user's first provider, or one added with activate: true, becomes the active one. */
 export function addProvider(db: Database, cipher: ApiKeyCipher, userId: string, input: AddProviderInput): Promise<ProviderView> {
   const { name, model, apiKey, baseUrl, activate, requestId } = parseInput(addProviderInput, input, "invalid provider");
-  return providerWrite(db, userId, "providers.add", requestId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "providers.add", requestId }, async (tx, log): Promise<ProviderView> => {
     const id = randomUUID();
     const hasActive = (await tx.provider.count({ where: { userId, isActive: true } })) > 0;
     const active = activate === true || !hasActive;
@@ -59,7 +58,7 @@ export function addProvider(db: Database, cipher: ApiKeyCipher, userId: string, 
  */
 export function updateProvider(db: Database, cipher: ApiKeyCipher, userId: string, input: UpdateProviderInput): Promise<ProviderView> {
   const { id, name, model, apiKey, baseUrl, expectedVersion, requestId } = parseInput(updateProviderInput, input, "invalid provider update");
-  return providerWrite(db, userId, "providers.update", requestId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "providers.update", requestId }, async (tx, log): Promise<ProviderView> => {
     const current = await currentProvider(tx, userId, id, expectedVersion);
     const data = {
       ...(name !== undefined && { name }),
@@ -77,7 +76,7 @@ export function updateProvider(db: Database, cipher: ApiKeyCipher, userId: strin
 /** Makes one provider the active one; the previously active one is deactivated in the same transaction. */
 export function setActiveProvider(db: Database, userId: string, input: ProviderIdInput): Promise<ProviderView> {
   const { id, requestId } = parseInput(providerIdInput, input, "invalid provider id");
-  return providerWrite(db, userId, "providers.setActive", requestId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "providers.setActive", requestId }, async (tx, log): Promise<ProviderView> => {
     await currentProvider(tx, userId, id);
     // Always a write, even when already active: the last committed setActive is
     // the one that holds, and its event says so.
@@ -93,7 +92,7 @@ export function setActiveProvider(db: Database, userId: string, input: ProviderI
  */
 export function deleteProvider(db: Database, userId: string, input: DeleteProviderInput): Promise<ProviderView> {
   const { id, expectedVersion, requestId } = parseInput(deleteProviderInput, input, "invalid provider id");
-  return providerWrite(db, userId, "providers.delete", requestId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "providers.delete", requestId }, async (tx, log): Promise<ProviderView> => {
     const current = await currentProvider(tx, userId, id, expectedVersion);
     const { count } = await tx.provider.deleteMany({ where: { id, userId, version: current.version } });
     if (count !== 1) throw changedDuringWrite(current);
@@ -110,27 +109,6 @@ export function deleteProvider(db: Database, userId: string, input: DeleteProvid
       }
     }
     return logChange(tx, log, userId, "deleted", { ...current, isActive: false }, promotedId);
-  });
-}
-
-type Operation = "providers.add" | "providers.update" | "providers.setActive" | "providers.delete";
-
-function providerWrite(
-  db: Database,
-  userId: string,
-  operation: Operation,
-  requestId: string | undefined,
-  work: (tx: Tx, log: EventLogWriter) => Promise<ProviderView>,
-): Promise<ProviderView> {
-  return writeForUser(db, userId, async (tx, log) => {
-    // Under the user's write lock: a duplicate request waits for the first and finds its receipt.
-    if (requestId) {
-      const replay = await findReceipt<ProviderView>(tx, userId, requestId, operation);
-      if (replay) return replay;
-    }
-    const view = await work(tx, log);
-    if (requestId) await storeReceipt(tx, userId, requestId, operation, view);
-    return view;
   });
 }
 

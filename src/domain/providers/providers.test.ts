@@ -4,7 +4,7 @@ import { eventsAfter } from "@/domain/events/data";
 import { activeProviderCredentials } from "@/domain/providers/data";
 import { createTestApp, type TestApp } from "../../../tests/harness/app";
 import { PROVIDERS } from "../../../tests/harness/databases";
-import { apiKeyHint, createApiKeyCipher } from "./api-key-cipher";
+import { apiKeyHint, createApiKeyCipher } from "./lib/api-key-cipher";
 import type { ProviderEventPayload } from "./schema";
 
 async function rejection(promise: Promise<unknown>): Promise<TRPCError> {

@@ -104,11 +104,13 @@ export const providerSnapshotSchema = z.strictObject({
 });
 export type ProviderSnapshot = z.output<typeof providerSnapshotSchema>;
 
-/** Payload of every provider event: the change and the whole list after it. */
-export interface ProviderEventPayload {
-  change: "added" | "updated" | "activated" | "deleted";
-  provider: ProviderView;
-  /** The provider promoted to active by a delete, if any. */
-  promoted: ProviderView | null;
-  providers: ProviderView[];
-}
+export const providerChanges = ["added", "updated", "activated", "deleted"] as const;
+
+/** Payload of every provider event: the change, the provider, the one a delete promoted (if any), and the whole list after it. */
+export const providerEventPayloadSchema = z.object({
+  change: z.enum(providerChanges),
+  provider: providerViewSchema,
+  promoted: providerViewSchema.nullable(),
+  providers: z.array(providerViewSchema),
+});
+export type ProviderEventPayload = z.output<typeof providerEventPayloadSchema>;

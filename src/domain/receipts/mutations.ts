@@ -1,5 +1,5 @@
 import superjson from "superjson";
-import type { Database, Tx } from "@/server/db/client";
+import type { Database, Tx } from "@/db/client";
 import { DomainError } from "../errors";
 
 /**

@@ -1,4 +1,4 @@
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { NotFoundError } from "../errors";
 import {
   SETTING_KEYS,
@@ -20,11 +20,12 @@ const settingFields = { key: true, value: true, version: true, updatedAt: true }
 
 /** Stored JSON → view; NULL (deleted) or a value the schema no longer accepts reads as the default. */
 export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSetting, "key"> | null): SettingView<K> {
-  if (!row) return { key, value: settingDefaults[key], version: 0, isDefault: true, updatedAt: null };
+  if (!row) return { key, value: settingDefaults[key], version: 0, isDefault: true, updatedAt: null } as SettingView<K>;
   const parsed = row.value === null ? null : settingSchemas[key].safeParse(JSON.parse(row.value));
-  return parsed?.success
-    ? { key, value: parsed.data as SettingView<K>["value"], version: row.version, isDefault: false, updatedAt: row.updatedAt }
+  const view = parsed?.success
+    ? { key, value: parsed.data, version: row.version, isDefault: false, updatedAt: row.updatedAt }
     : { key, value: settingDefaults[key], version: row.version, isDefault: true, updatedAt: row.updatedAt };
+  return view as SettingView<K>;
 }
 
 /** One statement per read, so a reader sees a whole committed value and its version. */

@@ -1,7 +1,6 @@
-import type { Database, Tx } from "@/server/db/client";
+import type { Database, Tx } from "@/db/client";
 import { ConflictError, ValidationError } from "../errors";
-import { writeForUser, type EventLogWriter } from "../events/mutations";
-import { findReceipt, storeReceipt } from "../receipts/mutations";
+import { writeForUser, type EventLogWriter } from "../writes";
 import { toSettingView, unknownRevision } from "./data";
 import {
   settingSchemas,
@@ -13,6 +12,7 @@ import {
 } from "./schema";
 
 type Action = "set" | "delete" | "revert";
+const settingEventTypes = { set: "setting.saved", delete: "setting.deleted", revert: "setting.reverted" } as const;
 
 interface WriteRequest {
   key: SettingKey;
@@ -49,16 +49,9 @@ export function revertSetting(db: Database, userId: string, input: RevertSetting
 
 function writeSetting(db: Database, userId: string, request: WriteRequest, revertTo?: number): Promise<SettingView> {
   const operation = `settings.${request.action}:${request.key}`;
-  return writeForUser(db, userId, async (tx, log) => {
-    // Under the user's write lock: a duplicate request waits for the first and finds its receipt.
-    if (request.requestId) {
-      const replay = await findReceipt<SettingView>(tx, userId, request.requestId, operation);
-      if (replay) return replay;
-    }
+  return writeForUser(db, userId, { operation, requestId: request.requestId }, async (tx, log) => {
     const json = revertTo === undefined ? request.json : await revisionValue(tx, userId, request.key, revertTo);
-    const view = await writeVersioned(tx, log, userId, { ...request, json });
-    if (request.requestId) await storeReceipt(tx, userId, request.requestId, operation, view);
-    return view;
+    return writeVersioned(tx, log, userId, { ...request, json });
   });
 }
 
@@ -101,6 +94,6 @@ async function writeVersioned(tx: Tx, log: EventLogWriter, userId: string, reque
     select: { version: true },
   });
   const view = toSettingView(key, written);
-  await log.append({ type: `setting.${request.action}`, entity: "setting", entityId: key, version: written.version, payload: view });
+  await log.append({ type: settingEventTypes[request.action], entity: "setting", entityId: key, version: written.version, payload: view });
   return view;
 }

@@ -45,14 +45,39 @@ export const settingDefaults: SettingValues = {
 export const SETTING_KEYS = Object.keys(settingSchemas) as SettingKey[];
 export const settingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]);
 
-/** What every read and write returns: version 0 means "never set, default". */
-export interface SettingView<K extends SettingKey = SettingKey> {
-  key: K;
-  value: SettingValue<K>;
-  version: number;
-  isDefault: boolean;
-  updatedAt: Date | null;
-}
+const viewVariant = <K extends SettingKey>(key: K) =>
+  z.object({
+    key: z.literal(key),
+    value: settingSchemas[key],
+    version: z.number().int().min(0),
+    isDefault: z.boolean(),
+    updatedAt: z.coerce.date().nullable(),
+  });
+
+/**
+ * A setting as every read, write and `setting.*` event carries it: the router's
+ * output and what the browser parses event payloads with.
+ */
+export const settingViewSchema = z.discriminatedUnion("key", [
+  viewVariant("theme"),
+  viewVariant("density"),
+  viewVariant("displayTimeZone"),
+  viewVariant("chartInterval"),
+  viewVariant("watchlist"),
+  viewVariant("alertCooldownSeconds"),
+  viewVariant("notificationSound"),
+]);
+
+/** What every read and write returns: version 0 means "never set, default". One member per key. */
+export type SettingView<K extends SettingKey = SettingKey> = K extends SettingKey
+  ? {
+      key: K;
+      value: SettingValue<K>;
+      version: number;
+      isDefault: boolean;
+      updatedAt: Date | null;
+    }
+  : never;
 
 export interface SettingRevisionView {
   key: SettingKey;

@@ -45,8 +45,8 @@ describe.each(PROVIDERS)("settings baseline on %s", (provider) => {
     ]);
     const events = await eventsAfter(app.services.db, userId, 0);
     expect(events.map((e) => [e.seq, e.type, e.entityId, e.version])).toEqual([
-      [1, "setting.set", "theme", 1],
-      [2, "setting.set", "theme", 2],
+      [1, "setting.saved", "theme", 1],
+      [2, "setting.saved", "theme", 2],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { API_TOKEN_PREFIX, tokenScopes, type TokenPrincipal, type TokenScope, type TokenView } from "./schema";
 
 /** Tokens carry 256 random bits, so one fast hash is enough (no password-style stretching). */

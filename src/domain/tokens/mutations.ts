@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { NotFoundError, ValidationError } from "../errors";
-import { writeForUser } from "../events/mutations";
+import { writeForUser } from "../writes";
 import { parseInput } from "../validation";
 import { hashTokenSecret, tokenColumns, toTokenView } from "./data";
 import {
@@ -23,7 +23,7 @@ import {
 export async function createToken(db: Database, userId: string, rawInput: CreateTokenInput): Promise<CreatedToken> {
   const input = parseInput(createTokenInput, rawInput, "invalid token");
   const secret = `${API_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
-  return writeForUser(db, userId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "account.tokens.create" }, async (tx, log) => {
     // Under the user's write lock, so concurrent creates cannot both pass the count.
     const live = await tx.apiToken.count({ where: { userId, revokedAt: null } });
     if (live >= TOKENS_PER_USER_MAX) {
@@ -50,7 +50,7 @@ export async function createToken(db: Database, userId: string, rawInput: Create
 /** Revokes a token at once for every process (lookups are not cached). Revoking twice is a no-op. */
 export async function revokeToken(db: Database, userId: string, rawInput: TokenIdInput): Promise<TokenView> {
   const { id } = parseInput(tokenIdInput, rawInput, "invalid token id");
-  return writeForUser(db, userId, async (tx, log) => {
+  return writeForUser(db, userId, { operation: "account.tokens.revoke" }, async (tx, log) => {
     // The owner and "not yet revoked" are the WHERE clause: another user's id matches nothing.
     const revoked = await tx.apiToken.updateMany({
       where: { id, userId, revokedAt: null },

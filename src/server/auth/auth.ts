@@ -2,7 +2,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { bearer } from "better-auth/plugins";
 import { ensureUserCounter } from "@/domain/events/mutations";
-import type { Database } from "@/server/db/client";
+import type { Database } from "@/db/client";
 import { loadSecret } from "@/server/secrets";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { signInGuard } from "./sign-in-guard";

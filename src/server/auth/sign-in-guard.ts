@@ -1,5 +1,5 @@
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
-import type { Database } from "../db/client";
+import type { Database } from "@/db/client";
 
 /**
  * Per-account sign-in limit, beside Better Auth's per-address one: after

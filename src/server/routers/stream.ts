@@ -1,6 +1,6 @@
 import { tracked } from "@trpc/server";
 import { streamEventsInput } from "@/domain/events/schema";
-import { followUserEvents } from "@/domain/events/tailer";
+import { followUserEvents } from "@/domain/events/lib/tailer";
 import { authedProcedure, router } from "../trpc/init";
 
 export const streamRouter = router({

@@ -4,7 +4,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { DomainError, type DomainErrorCode } from "@/domain/errors";
 import { zodFieldErrors } from "@/domain/validation";
-import { isTransientDbError } from "../db/retry";
+import { isTransientDbError } from "@/db/retry";
 
 /** The one place where domain errors become tRPC errors. */
 const codeFor: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {

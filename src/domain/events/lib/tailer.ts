@@ -1,7 +1,7 @@
-import type { Database } from "@/server/db/client";
-import { eventLogBounds, eventsAfter, maxEventRowId } from "./data";
-import { EVENTS_COMMITTED, PG_EVENTS_CHANNEL } from "./mutations";
-import { RESYNC_EVENT_TYPE, type LoggedEvent } from "./schema";
+import type { Database } from "@/db/client";
+import { eventLogBounds, eventsAfter, maxEventRowId } from "../data";
+import { EVENTS_COMMITTED, PG_EVENTS_CHANNEL } from "../mutations";
+import { RESYNC_EVENT_TYPE, type LoggedEvent } from "../schema";
 
 const PAGE = 500;
 

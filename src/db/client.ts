@@ -79,11 +79,3 @@ export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_D
     },
   };
 }
-
-const globalForDb = globalThis as unknown as { __voDatabase?: Database };
-
-/** The process-wide database (kept on globalThis so dev reloads reuse it). */
-export function getDatabase(): Database {
-  globalForDb.__voDatabase ??= openDatabase();
-  return globalForDb.__voDatabase;
-}
