@@ -56,7 +56,7 @@ async function main() {
   const auth = toNodeHandler(services.auth);
 
   // Requests in progress per connection, so that a drain can close every
-  // connection as soon as it has nothing in progress (DESIGN: SIGTERM drains).
+  // connection as soon as it has nothing in progress (SIGTERM drains).
   const inProgress = new Map<import("node:net").Socket, number>();
   let stopping = false;
   const server = http.createServer((req, res) => {

@@ -1,5 +1,5 @@
 /**
- * The one place transient database conflicts are retried (DESIGN §3.5).
+ * The one place transient database conflicts are retried (docs/architecture.md, "The write rules").
  * Bounded and jittered; whatever still fails after the last attempt is
  * rethrown unchanged, so a caller sees an error, never a silent loss.
  */
