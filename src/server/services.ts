@@ -1,9 +1,10 @@
 import { EventTailer } from "@/domain/events/lib/tailer";
+import { PriceTailer } from "@/domain/prices/lib/price-tailer";
 import { createApiKeyCipher, type ApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
 import { createAuth, type Auth } from "./auth/auth";
 import { SessionCache } from "./auth/session-cache";
 import { openDatabase, type Database } from "@/db/client";
-import { loadSecret } from "./secrets";
+import { loadSecret, previousSecrets } from "@/config/secrets";
 
 /** Everything a request needs, created once per process by server.ts (or a test). */
 export interface AppServices {
@@ -11,6 +12,10 @@ export interface AppServices {
   auth: Auth;
   sessions: SessionCache;
   tailer: EventTailer;
+  /** Feeds live price subscriptions. */
+  prices: PriceTailer;
+  /** Emails of the accounts with the feed role (VO_FEED_ACCOUNTS): only they may ingest prices. */
+  feedAccounts: ReadonlySet<string>;
   /** Encrypts provider API keys under a secret that is not in the database. */
   apiKeys: ApiKeyCipher;
   /** The app's own origins, for CSRF checks and Better Auth's trusted origins. */
@@ -30,6 +35,8 @@ export interface ServiceOptions {
   providerKeySecret?: string;
   /** Secrets that still decrypt during a rotation. Default: VO_PROVIDER_KEY_PREVIOUS (comma-separated). */
   providerKeyPreviousSecrets?: string[];
+  /** Default: VO_FEED_ACCOUNTS (comma-separated emails). */
+  feedAccounts?: string[];
 }
 
 export async function startServices(options: ServiceOptions): Promise<AppServices> {
@@ -52,6 +59,8 @@ export async function startServices(options: ServiceOptions): Promise<AppService
     auth,
     sessions,
     tailer,
+    prices: new PriceTailer(db),
+    feedAccounts: new Set((options.feedAccounts ?? commaList(process.env.VO_FEED_ACCOUNTS)).map((email) => email.toLowerCase())),
     apiKeys,
     origins: options.origins,
     shutdown: shutdown.signal,
@@ -71,5 +80,9 @@ export function appOrigins(port: number): string[] {
 }
 
 function previousProviderKeySecrets(): string[] {
-  return (process.env.VO_PROVIDER_KEY_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return commaList(process.env.VO_PROVIDER_KEY_PREVIOUS);
+}
+
+function commaList(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }

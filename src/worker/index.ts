@@ -1,7 +1,6 @@
 import type { Database } from "@/db/client";
 import type { ApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
-import { keyRotationWorker } from "./key-rotation";
-import { retentionWorker } from "./retention";
+import { schedulerWorker } from "./jobs/worker";
 
 /** What background work gets: the database and the secrets, never HTTP or Next.js. */
 export interface WorkerContext {
@@ -15,8 +14,13 @@ export interface Worker {
   start(context: WorkerContext): () => void | Promise<void>;
 }
 
-/** Every worker a process runs. A new worker is one file and one line here. */
-export const WORKERS: readonly Worker[] = [retentionWorker, keyRotationWorker];
+/**
+ * Every worker a process runs. A new worker is one file and one line here.
+ * Periodic maintenance (retention, receipt pruning, key rotation) is not a
+ * worker of its own: it is system jobs on the scheduler (src/worker/jobs/system-jobs.ts),
+ * so it runs once per tick across all processes.
+ */
+export const WORKERS: readonly Worker[] = [schedulerWorker];
 
 /** Starts every registered worker; the returned function stops them all (in reverse order). */
 export function startWorkers(context: WorkerContext, workers: readonly Worker[] = WORKERS): () => Promise<void> {

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { alertFiredPayloadSchema, alertViewSchema } from "../alerts/schema";
+import { digestSchema } from "../digests/schema";
+import { jobRunEventPayloadSchema, jobViewSchema } from "../jobs/schema";
 import { profileEventPayloadSchema } from "../profile/schema";
 import { providerEventPayloadSchema } from "../providers/schema";
 import { settingViewSchema } from "../settings/schema";
@@ -36,6 +39,24 @@ export const eventPayloadSchemas = {
   "token.created": tokenViewSchema,
   "token.revoked": tokenViewSchema,
   "session.revoked": z.object({ id: z.string() }),
+  "job.registered": jobViewSchema,
+  "job.updated": jobViewSchema,
+  "job.rescheduled": jobViewSchema,
+  "job.paused": jobViewSchema,
+  "job.resumed": jobViewSchema,
+  "job.deleted": jobViewSchema,
+  "jobRun.requested": jobRunEventPayloadSchema,
+  "jobRun.started": jobRunEventPayloadSchema,
+  "jobRun.finished": jobRunEventPayloadSchema,
+  "digest.delivered": digestSchema,
+  "alert.created": alertViewSchema,
+  "alert.updated": alertViewSchema,
+  "alert.rearmed": alertViewSchema,
+  "alert.disabled": alertViewSchema,
+  "alert.enabled": alertViewSchema,
+  "alert.expired": alertViewSchema,
+  "alert.deleted": alertViewSchema,
+  "alert.fired": alertFiredPayloadSchema,
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getAccount } from "@/domain/account/data";
 import superjson from "superjson";
 import { ValidationError } from "@/domain/errors";
 import { isForeignBrowserRequest } from "../csrf";
@@ -71,5 +72,21 @@ export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
 /** Account security (tokens, sessions) is managed from a signed-in session, never with an API token. */
 export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.principal.via !== "session") throw new TRPCError({ code: "FORBIDDEN", message: "manage tokens and sessions from a signed-in session, not an API token" });
+  return next();
+});
+
+/**
+ * Price ingestion: only accounts with the feed role (VO_FEED_ACCOUNTS), and an API
+ * token needs the `ingest` scope too — no trader can inject a price that fires
+ * another trader's alert.
+ */
+export const feedProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  if (ctx.principal.via === "token" && !ctx.principal.scopes.has("ingest")) {
+    throw new TRPCError({ code: "FORBIDDEN", message: 'this API token lacks the "ingest" scope' });
+  }
+  const { email } = await getAccount(ctx.services.db, ctx.userId);
+  if (!ctx.services.feedAccounts.has(email.toLowerCase())) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "only feed accounts may ingest prices" });
+  }
   return next();
 });

@@ -1,4 +1,7 @@
 import { accountRouter } from "../routers/account";
+import { jobsRouter } from "../routers/jobs";
+import { alertsRouter } from "../routers/alerts";
+import { pricesRouter } from "../routers/prices";
 import { profileRouter } from "../routers/profile";
 import { providersRouter } from "../routers/providers";
 import { settingsRouter } from "../routers/settings";
@@ -7,6 +10,9 @@ import { createCallerFactory, router } from "./init";
 
 export const appRouter = router({
   account: accountRouter,
+  jobs: jobsRouter,
+  alerts: alertsRouter,
+  prices: pricesRouter,
   profile: profileRouter,
   providers: providersRouter,
   settings: settingsRouter,
