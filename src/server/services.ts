@@ -4,7 +4,7 @@ import { createApiKeyCipher, type ApiKeyCipher } from "@/domain/providers/lib/ap
 import { createAuth, type Auth } from "./auth/auth";
 import { SessionCache } from "./auth/session-cache";
 import { openDatabase, type Database } from "@/db/client";
-import { loadSecret, previousSecrets } from "@/config/secrets";
+import { loadSecret } from "@/config/secrets";
 
 /** Everything a request needs, created once per process by server.ts (or a test). */
 export interface AppServices {
@@ -31,7 +31,7 @@ export interface ServiceOptions {
   databaseUrl?: string;
   origins: string[];
   authSecret?: string;
-  /** Default: VO_PROVIDER_KEY, else the secret file `provider-key` (src/server/secrets.ts). */
+  /** Default: VO_PROVIDER_KEY, else the secret file `provider-key` (src/config/secrets.ts). */
   providerKeySecret?: string;
   /** Secrets that still decrypt during a rotation. Default: VO_PROVIDER_KEY_PREVIOUS (comma-separated). */
   providerKeyPreviousSecrets?: string[];

@@ -21,3 +21,15 @@ export async function revokeSessions(db: Database, userId: string, rawInput: Rev
     return { revoked: count, tokens: rows.map((row) => row.token) };
   });
 }
+
+/**
+ * Deletes sign-in failure counters that can no longer lock anything: no failure
+ * since `olderThan` (well past the counting window) and no lock still running
+ * at `now`. Safe in every process at once.
+ */
+export async function pruneSignInFailures(db: Database, now: Date, olderThan: Date): Promise<number> {
+  const { count } = await db.prisma.signInFailure.deleteMany({
+    where: { lastFailureAt: { lt: olderThan }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+  });
+  return count;
+}

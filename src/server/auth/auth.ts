@@ -3,7 +3,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { bearer } from "better-auth/plugins";
 import { ensureUserCounter } from "@/domain/events/mutations";
 import type { Database } from "@/db/client";
-import { loadSecret } from "@/server/secrets";
+import { loadSecret } from "@/config/secrets";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { signInGuard } from "./sign-in-guard";
 import { checkAuthInput } from "./sign-up-input";

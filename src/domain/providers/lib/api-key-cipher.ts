@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:cr
 /**
  * AES-256-GCM for provider API keys. The 256-bit key is derived (HKDF-SHA256)
  * from a server secret that never lives in the database: VO_PROVIDER_KEY or the
- * secret file (src/server/secrets.ts). The additional authenticated data binds
+ * secret file (src/config/secrets.ts). The additional authenticated data binds
  * a ciphertext to its user and provider, so a ciphertext copied onto another
  * row does not decrypt. Stored form: v1.<iv>.<tag>.<ciphertext> (base64url).
  */
@@ -50,7 +50,7 @@ function open(key: Buffer, stored: string, context: ApiKeyContext): string {
 
 /**
  * `previousSecrets` (VO_PROVIDER_KEY_PREVIOUS) still decrypt during a rotation;
- * src/worker/key-rotation.ts re-encrypts stored keys under the current secret.
+ * the provider-key-rotation job (src/worker/jobs/kinds/provider-key-rotation.ts) re-encrypts stored keys under the current secret.
  */
 export function createApiKeyCipher(secret: string, previousSecrets: readonly string[] = []): ApiKeyCipher {
   const key = deriveKey(secret);
