@@ -90,3 +90,41 @@ export async function pruneTicks(db: Database, olderThan: Date): Promise<number>
   await db.prisma.priceBatch.deleteMany({ where: { createdAt: { lt: olderThan } } });
   return pruned;
 }
+
+/** Who the built-in simulated feed ingests as. */
+export const SIMULATED_FEED_ACCOUNT = "system:simulated-feed";
+
+/**
+ * One step of the simulated feed: a tick for every ticker in some watchlist or
+ * alert, a random walk from its last price (a start price derived from the
+ * ticker's name the first time) in whole cents, about 0.1 % per step.
+ */
+export async function simulateTicks(db: Database, now = new Date(), random: () => number = Math.random): Promise<IngestResult | null> {
+  const [watchlists, alertTickers] = await Promise.all([
+    db.prisma.setting.findMany({ where: { key: "watchlist", value: { not: null } }, select: { value: true } }),
+    db.prisma.alert.findMany({ select: { ticker: true }, distinct: ["ticker"] }),
+  ]);
+  const tickers = new Set(alertTickers.map((a) => a.ticker));
+  for (const { value } of watchlists) for (const ticker of JSON.parse(value!) as string[]) tickers.add(ticker);
+  if (tickers.size === 0) return null;
+  const last = await db.prisma.ticker.findMany({ where: { ticker: { in: [...tickers] } }, select: { ticker: true, lastPrice: true } });
+  const lastPrice = new Map(last.map((row) => [row.ticker, row.lastPrice]));
+  const ticks = [...tickers].sort().map((ticker) => {
+    const from = lastPrice.get(ticker) ?? startPrice(ticker);
+    const step = from * 0.001 * gaussian(random);
+    return { ticker, price: Math.max(0.01, Math.round((from + step) * 100) / 100), at: now };
+  });
+  return ingestTicks(db, SIMULATED_FEED_ACCOUNT, { ticks: ticks.slice(0, 1000) });
+}
+
+/** 20–520, stable per ticker, so a fresh database starts from plausible prices. */
+function startPrice(ticker: string): number {
+  let hash = 0;
+  for (const char of ticker) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return 20 + (hash % 50_000) / 100;
+}
+
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), Number.EPSILON);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
