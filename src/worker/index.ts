@@ -1,5 +1,6 @@
 import type { Database } from "@/db/client";
 import type { ApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
+import { alertEvaluatorWorker } from "./alert-evaluator";
 import { schedulerWorker } from "./jobs/worker";
 
 /** What background work gets: the database and the secrets, never HTTP or Next.js. */
@@ -20,7 +21,7 @@ export interface Worker {
  * worker of its own: it is system jobs on the scheduler (src/worker/jobs/system-jobs.ts),
  * so it runs once per tick across all processes.
  */
-export const WORKERS: readonly Worker[] = [schedulerWorker];
+export const WORKERS: readonly Worker[] = [schedulerWorker, alertEvaluatorWorker];
 
 /** Starts every registered worker; the returned function stops them all (in reverse order). */
 export function startWorkers(context: WorkerContext, workers: readonly Worker[] = WORKERS): () => Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The e2e web server: a fresh database, then `tsx server.ts` on it.
  *
- *   tsx tests/e2e/serve.ts sqlite|postgresql
+ *   PORT=3210 tsx tests/e2e/serve.ts sqlite|postgresql   (playwright.config.ts starts it so)
  *
  * Playwright starts web servers before globalSetup and stops them after
  * globalTeardown, so the database's lifetime is owned here instead: a new temp
@@ -16,13 +16,14 @@ import path from "node:path";
 import { createTestDatabase } from "../harness/databases";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const provider = process.argv[2] === "postgresql" ? "postgresql" : "sqlite";
-const port = process.env.PORT ?? (provider === "sqlite" ? "3210" : "3211");
-const log = (message: string) => console.log(`[e2e ${provider}] ${message}`);
+const kind = process.argv[2] === "postgresql" ? "postgresql" : "sqlite";
+const port = process.env.PORT;
+const log = (message: string) => console.log(`[e2e ${kind}] ${message}`);
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `vo-e2e-${provider}-`));
-  const { url: databaseUrl, drop: dropDatabase } = await createTestDatabase(provider);
+  if (!port) throw new Error("PORT is not set");
+  const dir = mkdtempSync(path.join(os.tmpdir(), `vo-e2e-${kind}-`));
+  const { url: databaseUrl, drop: dropDatabase } = await createTestDatabase(kind);
   log(`database ${databaseUrl.replace(/\/\/[^@]*@/, "//")}`);
 
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -43,6 +44,10 @@ async function main() {
       DATABASE_URL: databaseUrl,
       VO_SECRETS_DIR: dir,
       AUTH_RATE_LIMIT: "off",
+      // The alerts suite feeds its own prices as this account (tests/e2e/alerts).
+      VO_SIMULATED_FEED: "off",
+      VO_FEED_ACCOUNTS: "e2e-feed@example.test",
+      VO_ALERT_SWEEP_SECONDS: "1",
     },
   });
 

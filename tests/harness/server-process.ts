@@ -135,6 +135,8 @@ async function startOnce(options: StartServerOptions, port: number): Promise<Ser
     DATABASE_URL: options.databaseUrl,
     VO_SECRETS_DIR: options.secretsDir,
     AUTH_RATE_LIMIT: "off",
+    // Tests feed their own prices; the simulated feed would add ticks nobody expects.
+    VO_SIMULATED_FEED: "off",
     // Four processes per test on a PostgreSQL server that other runs share.
     DATABASE_POOL_SIZE: "6",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -47,6 +47,21 @@ export const JOB_KINDS = {
     description: "Re-encrypts stored provider API keys under the current secret while VO_PROVIDER_KEY_PREVIOUS is set.",
     params: z.strictObject({}),
   },
+  "alert-sweep": {
+    audience: "system",
+    description: "Evaluates ticks a dead process left unevaluated, fires alerts armed while the price already met them, and expires alerts past their expiry.",
+    params: z.strictObject({}),
+  },
+  "price-feed": {
+    audience: "system",
+    description: "The simulated price feed: one random-walk tick for every ticker in some watchlist or alert (off with VO_SIMULATED_FEED=off).",
+    params: z.strictObject({}),
+  },
+  "price-retention": {
+    audience: "system",
+    description: "Deletes ticks older than PRICE_RETENTION_HOURS (default 168), never a ticker's last tick or one not yet evaluated.",
+    params: z.strictObject({}),
+  },
   sleep: {
     audience: "internal",
     description: "Holds its run for `ms` milliseconds, then succeeds (or fails with `fail: true`); for drills and tests.",

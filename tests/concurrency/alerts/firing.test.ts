@@ -27,7 +27,7 @@ describeWithApp("alert firing under concurrency on %s", (app) => {
     await ingestTicks(app.services.db, "feed", { ticks: [{ ticker, price: 101, at: new Date(T0) }] });
     const tick = { seq: 1, price: 101, at: new Date(T0) };
 
-    const results = await together(10, (i) => (i % 2 === 0 ? fireAlertsAt(app.services.db, ticker, tick, null) : evaluateTicker(app.services.db, ticker)));
+    const results = await together(10, (i): Promise<unknown> => (i % 2 === 0 ? fireAlertsAt(app.services.db, ticker, tick, null) : evaluateTicker(app.services.db, ticker)));
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
     expect(await app.services.db.prisma.alertFiring.count({ where: { alertId: alert.id } })).toBe(1);
     expect(await firedEvents(app, userId)).toHaveLength(1);

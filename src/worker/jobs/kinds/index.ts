@@ -1,6 +1,9 @@
 import type { JobHandlers } from "../handler";
+import { alertSweep } from "./alert-sweep";
 import { digest } from "./digest";
 import { eventRetention } from "./event-retention";
+import { priceFeed } from "./price-feed";
+import { priceRetention } from "./price-retention";
 import { providerKeyRotation } from "./provider-key-rotation";
 import { receiptPruning } from "./receipt-pruning";
 import { sleep } from "./sleep";
@@ -15,5 +18,8 @@ export const HANDLERS: JobHandlers = {
   "event-retention": eventRetention,
   "receipt-pruning": receiptPruning,
   "provider-key-rotation": providerKeyRotation,
+  "alert-sweep": alertSweep,
+  "price-feed": priceFeed,
+  "price-retention": priceRetention,
   sleep,
 };
