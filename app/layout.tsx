@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { Providers } from "@/client/providers";
+import { TrpcProvider } from "@/client/live/trpc-provider";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -20,7 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: appearanceScript }} />
       </head>
       <body>
-        <Providers>{children}</Providers>
+        <TrpcProvider>{children}</TrpcProvider>
       </body>
     </html>
   );

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { AppShell } from "@/client/components/app-shell";
+import { AppShell } from "@/client/shell/components/app-shell";
 
 export default function SignedInLayout({ children }: { children: ReactNode }) {
   return <AppShell>{children}</AppShell>;

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ProfilePage } from "@/client/components/profile-page";
+import { ProfilePage } from "@/client/profile/components/profile-page";
 
 export const metadata: Metadata = { title: "Profile" };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ProvidersPage } from "@/client/components/providers-page";
+import { ProvidersPage } from "@/client/providers/components/providers-page";
 
 export const metadata: Metadata = { title: "AI providers" };
 

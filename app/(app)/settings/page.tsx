@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { SettingsPage } from "@/client/components/settings-page";
+import { SettingsPage } from "@/client/settings/components/settings-page";
 
 export const metadata: Metadata = { title: "Settings" };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AuthForm } from "@/client/components/auth-form";
+import { AuthForm } from "@/client/account/components/auth-form";
 
 export const metadata: Metadata = { title: "Create account" };
 

@@ -1,6 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { retryTransient } from "./setting-saver";
+import { retryTransient } from "./send";
 
 const answered = (code: string) => TRPCClientError.from({ error: { message: code, code: -32603, data: { code, httpStatus: 500 } } });
 const unanswered = () => TRPCClientError.from(new TypeError("fetch failed"));

@@ -1,5 +1,5 @@
 /**
- * One event stream for all tabs of a browser (DESIGN §6).
+ * One event stream for all tabs of a browser (docs/decisions/0003-client-cache.md).
  *
  * Browsers allow about six HTTP/1.1 connections per origin across all tabs, so
  * an SSE connection per tab would leave ten tabs without connections for their

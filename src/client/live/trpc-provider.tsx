@@ -6,7 +6,8 @@ import { createAppClient, errorCode, trpc } from "./trpc";
 
 const NO_RETRY = new Set(["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST", "NOT_FOUND", "CONFLICT"]);
 
-export function Providers({ children }: { children: ReactNode }) {
+/** The tRPC client and the React Query cache it fills, for every page. */
+export function TrpcProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({

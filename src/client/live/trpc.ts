@@ -31,3 +31,14 @@ export function isClientError(error: unknown): error is AppClientError {
 export function errorCode(error: unknown): string | undefined {
   return isClientError(error) ? error.data?.code : undefined;
 }
+
+/** What the trader reads when a call failed: field messages, "could not reach the server", or the server's message. */
+export function errorMessage(error: unknown): string {
+  if (isClientError(error)) {
+    const fieldErrors = (error.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors;
+    if (fieldErrors) return Object.values(fieldErrors).flat().join("; ");
+    if (!error.data) return "Could not reach the server. Check your connection and try again.";
+    return error.message;
+  }
+  return error instanceof Error ? error.message : "Something went wrong";
+}

@@ -1,5 +1,5 @@
 /**
- * A client-side store of versioned entities (DESIGN §6).
+ * A client-side store of versioned entities (docs/decisions/0003-client-cache.md).
  *
  * Every source of data — query results, mutation responses, the `current`
  * value carried by a CONFLICT, stream events relayed from another tab — is

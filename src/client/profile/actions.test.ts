@@ -1,8 +1,8 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import type { ProfileField, ProfileView } from "@/domain/profile/schema";
-import { createProfileStore, PROFILE_KEY } from "./profile-cache";
-import { ProfileEditor, type SendProfileUpdate } from "./profile-editor";
+import { ProfileEditor, type SendProfileUpdate } from "./actions";
+import { createProfileStore, PROFILE_KEY } from "./store";
 
 const view = (version: number, values: Partial<Pick<ProfileView, ProfileField>> = {}): ProfileView => ({
   displayName: null,

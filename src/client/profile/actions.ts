@@ -1,19 +1,19 @@
 import type { ProfileConflict, ProfileField, ProfileView } from "@/domain/profile/schema";
-import { mergeProfile, PROFILE_KEY, type ProfileStore } from "./profile-cache";
+import { newRequestId, retryTransient } from "../live/send";
+import { errorCode, errorMessage, isClientError, type AppClient } from "../live/trpc";
 import {
   adoptBase,
   afterSave,
   buildPatch,
-  discardDraft,
   dirtyFields,
+  discardDraft,
   editDraft,
   rebase,
   serverFieldErrors,
   validateField,
   type Drafts,
-} from "./profile-form";
-import { errorMessage, newRequestId, retryTransient } from "./setting-saver";
-import { errorCode, isClientError, type AppClient } from "./trpc";
+} from "./form";
+import { mergeProfile, PROFILE_KEY, type ProfileStore } from "./store";
 
 export type ProfileSaveState =
   | { phase: "idle" }

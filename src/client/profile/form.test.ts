@@ -11,7 +11,7 @@ import {
   serverFieldErrors,
   validateField,
   type Drafts,
-} from "./profile-form";
+} from "./form";
 
 const stored = (values: Partial<ProfileValues> = {}): ProfileValues => ({
   displayName: null,

@@ -1,5 +1,5 @@
 import { profileViewSchema, type ProfileView } from "@/domain/profile/schema";
-import { VersionedStore } from "./versioned-store";
+import { VersionedStore } from "../live/versioned-store";
 
 /** The signed-in user's profile: one versioned entry, only ever moving forward. */
 export const PROFILE_KEY = "profile";

@@ -2,8 +2,9 @@
 
 import { useMemo } from "react";
 import type { AddProviderInput, ProviderView } from "@/domain/providers/schema";
-import { sendOnce, type ProviderChanges } from "./provider-form";
-import { trpc } from "./trpc";
+import { sendOnce } from "../live/send";
+import { trpc } from "../live/trpc";
+import type { ProviderChanges } from "./form";
 
 export interface ProviderActions {
   add(input: Omit<AddProviderInput, "requestId">): Promise<ProviderView>;

@@ -1,7 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import { addProviderInput, updateProviderInput, type ProviderView } from "@/domain/providers/schema";
-import { changedSince, changesOf, conflictCurrent, conflictingFields, draftOf, schemaErrors, serverFieldErrors } from "./provider-form";
+import { changedSince, changesOf, conflictCurrent, conflictingFields, draftOf, schemaErrors, serverFieldErrors } from "./form";
 
 const at = new Date("2026-01-02T03:04:05.000Z");
 const stored: ProviderView = {

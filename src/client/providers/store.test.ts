@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import type { ProviderView } from "@/domain/providers/schema";
-import { activeProvider, applyProviderEvent, applyProviderSnapshot, ProvidersStore, toProviderView } from "./providers-cache";
+import { activeProvider, applyProviderEvent, applyProviderSnapshot, ProvidersStore, toProviderView } from "./store";
 
 const at = new Date("2026-01-02T03:04:05.000Z");
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
-import { useSaveState, useSettingsActions } from "./settings-actions";
+import { useSaveState, useSettingsActions } from "./actions";
 
 interface Draft {
   text: string;

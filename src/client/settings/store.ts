@@ -1,5 +1,5 @@
 import { settingViewSchema, type SettingKey, type SettingView } from "@/domain/settings/schema";
-import { VersionedStore } from "./versioned-store";
+import { VersionedStore } from "../live/versioned-store";
 
 /** Settings as the UI shows them: one versioned entry per key, only ever moving forward. */
 export type SettingsStore = VersionedStore<SettingKey, SettingView>;

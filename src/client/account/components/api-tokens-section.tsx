@@ -2,8 +2,8 @@
 
 import { useState } from "react";
 import { TOKEN_NAME_MAX, tokenScopes, type TokenScope, type TokenView } from "@/domain/tokens/schema";
-import { formatDateTime } from "../../format-time";
-import { trpc } from "../../trpc";
+import { trpc } from "../../live/trpc";
+import { formatDateTime } from "../../ui/format-time";
 import { CreatedTokenNotice } from "./created-token-notice";
 
 const EXPIRY_CHOICES = [

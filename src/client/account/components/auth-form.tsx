@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
-import { signIn, signUp } from "../auth";
-import { trpc } from "../trpc";
+import { trpc } from "../../live/trpc";
+import { signIn, signUp } from "../actions";
 
 type Mode = "sign-in" | "sign-up";
 

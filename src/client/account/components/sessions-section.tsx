@@ -2,9 +2,9 @@
 
 import { useState } from "react";
 import type { SessionView } from "@/domain/account/schema";
-import { announceSignOut } from "../../auth";
-import { formatDateTime } from "../../format-time";
-import { trpc } from "../../trpc";
+import { trpc } from "../../live/trpc";
+import { formatDateTime } from "../../ui/format-time";
+import { announceSignOut } from "../actions";
 
 /** "Chrome on Linux" from a user agent; the raw string stays in the title. */
 export function describeDevice(userAgent: string | null): string {

@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useProviders } from "../live-settings";
-import { activeProvider } from "../providers-cache";
+import { useProviders } from "../live";
+import { activeProvider } from "../store";
 
 /** The shell's view of which AI provider is in use, live from the providers store. */
 export function ActiveProviderBadge() {

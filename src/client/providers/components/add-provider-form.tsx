@@ -2,9 +2,9 @@
 
 import { useRef, useState, type FormEvent } from "react";
 import { addProviderInput } from "@/domain/providers/schema";
-import { useProviderActions } from "../provider-actions";
-import { schemaErrors, serverFieldErrors, type FieldErrors } from "../provider-form";
-import { errorMessage } from "../setting-saver";
+import { errorMessage } from "../../live/trpc";
+import { useProviderActions } from "../actions";
+import { schemaErrors, serverFieldErrors, type FieldErrors } from "../form";
 import { ApiKeyField, TextField } from "./provider-fields";
 
 const EMPTY = { name: "", model: "", baseUrl: "", activate: false };

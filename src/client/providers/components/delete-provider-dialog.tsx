@@ -2,10 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ProviderView } from "@/domain/providers/schema";
-import { useProviderActions } from "../provider-actions";
-import { conflictCurrent } from "../provider-form";
-import { errorMessage } from "../setting-saver";
-import { errorCode } from "../trpc";
+import { errorCode, errorMessage } from "../../live/trpc";
+import { useProviderActions } from "../actions";
+import { conflictCurrent } from "../form";
 
 export interface DeleteRequest {
   id: string;

@@ -2,8 +2,9 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { updateProviderInput, type ProviderView } from "@/domain/providers/schema";
-import { useProviderActions } from "../provider-actions";
-import type { EditSession, EditSessions } from "../provider-edits";
+import { errorCode, errorMessage } from "../../live/trpc";
+import { ConflictPanel } from "../../ui/conflict-panel";
+import { useProviderActions } from "../actions";
 import {
   changedSince,
   changesOf,
@@ -14,11 +15,11 @@ import {
   schemaErrors,
   serverFieldErrors,
   type EditableField,
+  type EditSession,
+  type EditSessions,
   type PendingUpdate,
   type ProviderDraft,
-} from "../provider-form";
-import { errorMessage } from "../setting-saver";
-import { errorCode } from "../trpc";
+} from "../form";
 import { ApiKeyField, TextField } from "./provider-fields";
 
 const LABELS: Record<EditableField, string> = { name: "Name", model: "Model", baseUrl: "Base URL", apiKey: "API key" };
@@ -86,7 +87,7 @@ export function ProviderEditForm({ id, live, session, edits }: { id: string; liv
   return (
     <form className="provider-edit" onSubmit={onSubmit} noValidate data-testid={`provider-edit-${id}`} data-phase={phase.kind}>
       {phase.kind === "conflict" && (
-        <ConflictPanel
+        <ProviderConflict
           id={id}
           mine={phase.mine}
           theirs={live ?? phase.theirs}
@@ -155,41 +156,27 @@ function shown(field: EditableField, view: ProviderView): string {
   return value === "" ? "(none)" : `“${value}”`;
 }
 
-function ConflictPanel(props: { id: string; mine: PendingUpdate; theirs: ProviderView; busy: boolean; onReloadTheirs(): void; onApplyMine(): void }) {
+function ProviderConflict(props: { id: string; mine: PendingUpdate; theirs: ProviderView; busy: boolean; onReloadTheirs(): void; onApplyMine(): void }) {
   const { id, mine, theirs, busy } = props;
   const fields: EditableField[] = [...(Object.keys(mine.changes) as EditableField[]), ...(mine.apiKey !== undefined ? (["apiKey"] as const) : [])];
   return (
-    <div className="conflict-panel" role="alert" data-testid={`provider-conflict-${id}`}>
-      <h3>Changed elsewhere — choose which to keep</h3>
-      <p className="muted">Another tab or API client saved this provider while you were editing. Nothing of yours was saved.</p>
-      {fields.map((field) => (
-        <div className="conflict-row" key={field} data-field={field}>
-          <div className="conflict-label">{LABELS[field]}</div>
-          <div className="compare">
-            <div className="compare-side">
-              <div className="compare-title">Theirs · now stored (v{theirs.version})</div>
-              <div className="compare-value" data-testid={`provider-conflict-theirs-${field}`}>
-                {field === "apiKey" ? theirs.apiKeyHint : draftOf(theirs)[field] || "(none)"}
-              </div>
-            </div>
-            <div className="compare-side compare-mine">
-              <div className="compare-title">Yours · not saved</div>
-              <div className="compare-value" data-testid={`provider-conflict-mine-${field}`}>
-                {field === "apiKey" ? "a new key (hidden)" : (mine.changes[field] ?? "") || "(none)"}
-              </div>
-            </div>
-          </div>
-        </div>
-      ))}
-      <div className="conflict-actions">
-        <button type="button" className="button" disabled={busy} onClick={props.onReloadTheirs} data-testid={`provider-keep-theirs-${id}`}>
-          Reload theirs
-        </button>
-        <button type="button" className="button button-primary" disabled={busy} onClick={props.onApplyMine} data-testid={`provider-apply-mine-${id}`}>
-          Re-apply mine
-        </button>
-      </div>
-    </div>
+    <ConflictPanel
+      testId={`provider-conflict-${id}`}
+      testIdPrefix="provider-conflict"
+      title="Changed elsewhere — choose which to keep"
+      description="Another tab or API client saved this provider while you were editing. Nothing of yours was saved."
+      theirsTitle={`Theirs · now stored (v${theirs.version})`}
+      fields={fields.map((field) => ({
+        field,
+        label: LABELS[field],
+        theirs: field === "apiKey" ? theirs.apiKeyHint : draftOf(theirs)[field] || "(none)",
+        mine: field === "apiKey" ? "a new key (hidden)" : (mine.changes[field] ?? "") || "(none)",
+      }))}
+      choices={{
+        keepTheirs: { label: "Reload theirs", testId: `provider-keep-theirs-${id}`, disabled: busy, onChoose: props.onReloadTheirs },
+        applyMine: { label: "Re-apply mine", testId: `provider-apply-mine-${id}`, disabled: busy, onChoose: props.onApplyMine },
+      }}
+    />
   );
 }
 

@@ -2,11 +2,11 @@
 
 import { useEffect, useState, type KeyboardEvent } from "react";
 import type { ProviderView } from "@/domain/providers/schema";
-import { formatDateTime } from "../format-time";
-import { useSetting } from "../live-settings";
-import { useProviderActions } from "../provider-actions";
-import type { EditSession, EditSessions } from "../provider-edits";
-import { errorMessage } from "../setting-saver";
+import { errorMessage } from "../../live/trpc";
+import { useSetting } from "../../settings/live";
+import { formatDateTime } from "../../ui/format-time";
+import { useProviderActions } from "../actions";
+import type { EditSession, EditSessions } from "../form";
 import { ProviderEditForm } from "./provider-edit-form";
 
 type Activation = { kind: "idle" } | { kind: "pending" } | { kind: "sent"; version: number } | { kind: "error"; message: string };

@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import { useLiveSettings, useProviders } from "../live-settings";
-import { useEditSessions } from "../provider-edits";
+import { useEditSessions } from "../form";
+import { useProviders, useProvidersLoadError } from "../live";
 import { AddProviderForm } from "./add-provider-form";
 import { DeleteProviderDialog, type DeleteRequest } from "./delete-provider-dialog";
 import { ProviderEditForm } from "./provider-edit-form";
@@ -10,7 +10,7 @@ import { ProviderRow } from "./provider-row";
 
 export function ProvidersPage() {
   const state = useProviders();
-  const { providersError } = useLiveSettings();
+  const providersError = useProvidersLoadError();
   const edits = useEditSessions();
   const [deleting, setDeleting] = useState<DeleteRequest | null>(null);
   const closeDelete = useCallback(() => setDeleting(null), []);

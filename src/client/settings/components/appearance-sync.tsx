@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
-import { useSetting } from "../live-settings";
+import { useSetting } from "../live";
 
 export const APPEARANCE_CACHE_KEY = "vo-appearance";
 

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { useSetting } from "../live-settings";
-import { useConflicts, useSettingsActions } from "../settings-actions";
-import type { Conflict } from "../setting-saver";
-import { formatValue, settingMeta } from "../setting-meta";
+import { Compare } from "../../ui/conflict-panel";
+import { useConflicts, useSettingsActions, type Conflict } from "../actions";
+import { useSetting } from "../live";
+import { formatValue, settingMeta } from "../meta";
 
 /**
  * A save lost its version check: someone else changed the setting first. The
@@ -46,17 +46,13 @@ function ConflictPrompt({ conflict, remaining }: { conflict: Conflict; remaining
         <p className="muted">
           Another tab or API client saved a newer version while you were editing. Nothing was overwritten. Choose which value to keep.
         </p>
-        <div className="compare">
-          <div className="compare-side">
-            <div className="compare-title">Theirs · now stored</div>
-            <div className="compare-value" data-testid="conflict-theirs">{theirs ? formatValue(conflict.key, theirs.value) : "?"}</div>
-            <div className="version" data-testid="conflict-theirs-version">v{theirs?.version ?? "?"}</div>
-          </div>
-          <div className="compare-side compare-mine">
-            <div className="compare-title">Yours · not saved</div>
-            <div className="compare-value" data-testid="conflict-mine">{mine}</div>
-          </div>
-        </div>
+        <Compare
+          theirs={theirs ? formatValue(conflict.key, theirs.value) : "?"}
+          mine={mine}
+          theirsTestId="conflict-theirs"
+          mineTestId="conflict-mine"
+          theirsFooter={<div className="version" data-testid="conflict-theirs-version">v{theirs?.version ?? "?"}</div>}
+        />
         <div className="dialog-actions">
           {remaining > 0 && <span className="muted">{remaining} more after this</span>}
           <button ref={keepRef} className="button" onClick={() => actions.keepTheirs(conflict.key)} data-testid="conflict-keep-theirs">

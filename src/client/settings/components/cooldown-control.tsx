@@ -1,8 +1,8 @@
 "use client";
 
 import { settingSchemas, type SettingView } from "@/domain/settings/schema";
-import { formatSeconds } from "../setting-meta";
-import { useDraft } from "../use-draft";
+import { useDraft } from "../form";
+import { formatSeconds } from "../meta";
 
 /** Whole seconds, 0–86400, validated before it is sent. */
 export function CooldownControl({ view }: { view: SettingView }) {

@@ -1,8 +1,8 @@
 "use client";
 
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
-import { useSaveState, useSettingsActions } from "../settings-actions";
-import { settingMeta } from "../setting-meta";
+import { useSaveState, useSettingsActions } from "../actions";
+import { settingMeta } from "../meta";
 
 /** A segmented radio group; choosing an option saves it. */
 export function EnumControl({ settingKey, view }: { settingKey: SettingKey; view: SettingView }) {

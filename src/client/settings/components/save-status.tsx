@@ -1,7 +1,7 @@
 "use client";
 
 import type { SettingKey } from "@/domain/settings/schema";
-import { useSaveState } from "../settings-actions";
+import { useSaveState } from "../actions";
 
 /** The save state of one key: saving / saved / error / conflict. */
 export function SaveStatus({ settingKey }: { settingKey: SettingKey }) {

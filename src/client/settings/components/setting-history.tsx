@@ -2,11 +2,11 @@
 
 import { useEffect, useRef } from "react";
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
-import { formatDateTime } from "../format-time";
-import { useSetting } from "../live-settings";
-import { useSettingsActions } from "../settings-actions";
-import { formatValue } from "../setting-meta";
-import { trpc } from "../trpc";
+import { trpc } from "../../live/trpc";
+import { formatDateTime } from "../../ui/format-time";
+import { useSettingsActions } from "../actions";
+import { useSetting } from "../live";
+import { formatValue } from "../meta";
 
 const ACTION_LABEL = { set: "Set", delete: "Reset", revert: "Reverted" } as const;
 

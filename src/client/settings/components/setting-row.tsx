@@ -2,10 +2,10 @@
 
 import { useState, type ReactNode } from "react";
 import type { SettingKey, SettingView } from "@/domain/settings/schema";
-import { formatDateTime } from "../format-time";
-import { useSetting } from "../live-settings";
-import { useSaveState, useSettingsActions } from "../settings-actions";
-import { defaultValue, settingMeta } from "../setting-meta";
+import { formatDateTime } from "../../ui/format-time";
+import { useSaveState, useSettingsActions } from "../actions";
+import { useSetting } from "../live";
+import { defaultValue, settingMeta } from "../meta";
 import { CooldownControl } from "./cooldown-control";
 import { EnumControl } from "./enum-control";
 import { SaveStatus } from "./save-status";

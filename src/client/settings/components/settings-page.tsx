@@ -1,13 +1,13 @@
 "use client";
 
-import { useLiveSettings } from "../live-settings";
-import { SettingsActionsProvider } from "../settings-actions";
-import { settingSections } from "../setting-meta";
+import { SettingsActionsProvider } from "../actions";
+import { useSettingsLoad } from "../live";
+import { settingSections } from "../meta";
 import { ConflictDialog } from "./conflict-dialog";
 import { SettingRow } from "./setting-row";
 
 export function SettingsPage() {
-  const { loaded, loadError } = useLiveSettings();
+  const { loaded, loadError } = useSettingsLoad();
   return (
     <SettingsActionsProvider>
       <div className="page-header">

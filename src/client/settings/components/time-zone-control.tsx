@@ -2,9 +2,9 @@
 
 import { useEffect, useState } from "react";
 import { settingSchemas, type SettingView } from "@/domain/settings/schema";
-import { formatClock } from "../format-time";
-import { formatValue } from "../setting-meta";
-import { useDraft } from "../use-draft";
+import { formatClock } from "../../ui/format-time";
+import { useDraft } from "../form";
+import { formatValue } from "../meta";
 
 function supportedZones(): string[] {
   try {

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { tickerSchema, WATCHLIST_MAX, type SettingView } from "@/domain/settings/schema";
-import { useSaveState, useSettingsActions } from "../settings-actions";
+import { useSaveState, useSettingsActions } from "../actions";
 
 /** Ticker chips: adding or removing one saves the list. */
 export function WatchlistControl({ view }: { view: SettingView }) {

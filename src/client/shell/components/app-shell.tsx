@@ -2,12 +2,12 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useState, type ReactNode } from "react";
-import { AUTH_CHANNEL, announceSignOut, signOut } from "../auth";
-import { LiveSettingsProvider } from "../live-settings";
-import { errorCode, trpc } from "../trpc";
-import { ActiveProviderBadge } from "./active-provider-badge";
-import { AppearanceSync } from "./appearance-sync";
+import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { announceSignOut, AUTH_CHANNEL, signOut } from "../../account/actions";
+import { errorCode, trpc } from "../../live/trpc";
+import { ActiveProviderBadge } from "../../providers/components/active-provider-badge";
+import { AppearanceSync } from "../../settings/components/appearance-sync";
+import { AppLive } from "../live";
 import { StreamStatus } from "./stream-status";
 
 /** The areas that exist; the nav lists nothing else. */
@@ -22,7 +22,10 @@ const AREAS = [
 export function AppShell({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
+  const utils = trpc.useUtils();
   const me = trpc.account.me.useQuery(undefined, { retry: false, staleTime: 60_000 });
+  // The stream lost or refused: re-check the session (signed out → /sign-in below).
+  const recheckSession = useCallback(() => void utils.account.me.invalidate(), [utils]);
   const signedOut = errorCode(me.error) === "UNAUTHORIZED";
   const [signingOut, setSigningOut] = useState(false);
 
@@ -60,7 +63,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   };
 
   return (
-    <LiveSettingsProvider userId={me.data.id}>
+    <AppLive userId={me.data.id} recheckSession={recheckSession}>
       <AppearanceSync />
       <div className="shell">
         <header className="topbar">
@@ -92,6 +95,6 @@ export function AppShell({ children }: { children: ReactNode }) {
         </header>
         <main className="content">{children}</main>
       </div>
-    </LiveSettingsProvider>
+    </AppLive>
   );
 }

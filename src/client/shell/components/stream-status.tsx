@@ -1,12 +1,12 @@
 "use client";
 
-import { useLiveSettings } from "../live-settings";
+import { useStreamState } from "../../live/live-provider";
 
 const LABEL = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…" } as const;
 
 /** The live-updates indicator: whether this tab receives changes as they happen. */
 export function StreamStatus() {
-  const { stream } = useLiveSettings();
+  const stream = useStreamState();
   const via =
     stream.role === "leader" ? "This tab holds the live connection for all tabs" :
     stream.role === "follower" ? "Live updates relayed from another tab" :
