@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 
 /**
- * Multi-tab end-to-end suite (DESIGN §6). Runs against a server on SQLite and,
- * when TEST_DATABASE_URL_PG is set, a second one on PostgreSQL: one project
- * each. Each server gets a fresh database (tests/e2e/serve.ts). `next build`
- * must have run (the e2e npm script does it; serve.ts builds if it has not).
+ * Multi-tab end-to-end suite (docs/architecture.md, "The client cache"), one
+ * folder per domain under tests/e2e. Runs against a server on SQLite and, when
+ * TEST_DATABASE_URL_PG is set, a second one on PostgreSQL: one project each,
+ * on E2E_PORT_SQLITE / E2E_PORT_PG. Each server gets a fresh database
+ * (tests/e2e/serve.ts). `next build` must have run (the e2e npm script does
+ * it; serve.ts builds if it has not).
  */
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const SQLITE_PORT = Number(process.env.E2E_PORT_SQLITE ?? 3210);

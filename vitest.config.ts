@@ -12,6 +12,5 @@ export default defineConfig({
     // Suites create their own databases; files run in parallel forks.
     pool: "forks",
     maxWorkers: 2,
-    globalSetup: ["tests/harness/global-setup.ts"],
   },
 });

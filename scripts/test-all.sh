@@ -8,7 +8,9 @@ export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"
 npx tsc --noEmit
 
-echo "== vitest: unit, integration, concurrency (in-process)"
+# Tests are arranged by kind: unit tests beside the code in src/, then
+# tests/<kind>/<domain> for integration, concurrency, api, db, multiprocess and e2e.
+echo "== vitest: unit, integration, concurrency, api, db"
 npx vitest run --exclude "tests/multiprocess/**"
 
 # The multi-process suites start 4 servers (and 4 client processes) each; on a

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { ensureUserCounter } from "@/domain/events/mutations";
 import { startServices, type AppServices } from "@/server/services";
 import { SESSION_SCOPES } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
-import { createTestDatabase, type Provider, type TestDatabase } from "./databases";
+import { createTestDatabase, DATABASES, type DatabaseKind, type TestDatabase } from "./databases";
 
 export interface TestApp {
   database: TestDatabase;
@@ -15,8 +17,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(provider: Provider): Promise<TestApp> {
-  const database = await createTestDatabase(provider);
+export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
   const services = await startServices({
     databaseUrl: database.url,
     origins: ["http://localhost:3999"],
@@ -48,4 +50,47 @@ export async function createTestApp(provider: Provider): Promise<TestApp> {
       await database.drop();
     },
   };
+}
+
+/**
+ * A TestApp on a fresh `kind` database for the calling describe block: started
+ * before its tests, closed after them. Use it from the tests and hooks only
+ * (it exists once the block's beforeAll has run).
+ */
+export function useTestApp(kind: DatabaseKind): TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(kind);
+  });
+  afterAll(() => app?.close());
+  const started = () => {
+    if (!app) throw new Error("the test app is started in beforeAll; use it from tests and hooks");
+    return app;
+  };
+  return {
+    get database() {
+      return started().database;
+    },
+    get services() {
+      return started().services;
+    },
+    callerFor: (userId) => started().callerFor(userId),
+    createUser: (name) => started().createUser(name),
+    close: () => started().close(),
+  };
+}
+
+/** `describe.each(DATABASES)(title, …)` with a TestApp of that database for the block (see useTestApp). */
+export function describeWithApp(title: string, suite: (app: TestApp, kind: DatabaseKind) => void): void {
+  describe.each(DATABASES)(title, (kind) => suite(useTestApp(kind), kind));
+}
+
+/** The TRPCError a router call was rejected with (fails the test if it resolved or threw anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
 }

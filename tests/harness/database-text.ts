@@ -8,7 +8,7 @@ import type { TestDatabase } from "./databases";
  * and shm as bytes, or the text of every row of every table (PostgreSQL).
  */
 export async function databaseText(database: TestDatabase): Promise<string> {
-  if (database.provider === "sqlite") {
+  if (database.kind === "sqlite") {
     const file = sqliteFilePath(database.url);
     return [file, `${file}-wal`, `${file}-shm`]
       .filter((f) => existsSync(f))
