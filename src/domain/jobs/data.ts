@@ -207,6 +207,22 @@ export async function dueJobs(db: Database, now: Date, limit: number): Promise<D
   return rows as DueJob[];
 }
 
+/**
+ * Whether `due` is still unclaimed and unchanged, by one read without a lock.
+ * Only a filter: it saves a losing process the write transaction (on SQLite a
+ * wait for the database's one write lock). The claim's own WHERE decides.
+ */
+export async function stillDue(db: Database, due: DueJob): Promise<boolean> {
+  const row = await db.prisma.job.findUnique({ where: { id: due.id }, select: { nextRunAt: true, paused: true, version: true } });
+  return row !== null && !row.paused && row.version === due.version && row.nextRunAt?.getTime() === due.nextRunAt.getTime();
+}
+
+/** Whether a run is still in the state it was read in (same filter role as stillDue). */
+export async function runUnchanged(db: Database, run: RunOfJob, status: "pending" | "running"): Promise<boolean> {
+  const row = await db.prisma.jobRun.findUnique({ where: { id: run.id }, select: { status: true, attempt: true, leaseUntil: true } });
+  return row !== null && row.status === status && row.attempt === run.attempt && row.leaseUntil?.getTime() === run.leaseUntil?.getTime();
+}
+
 /** A run with what its handler needs from the job. */
 export interface RunOfJob {
   id: string;

@@ -1,7 +1,7 @@
 import os from "node:os";
 import type { Database } from "@/db/client";
 import type { NotificationListener } from "@/db/notify";
-import { dueJobs, expiredRuns, nextWakeAt, pendingRuns } from "@/domain/jobs/data";
+import { dueJobs, expiredRuns, nextWakeAt, pendingRuns, runUnchanged, stillDue } from "@/domain/jobs/data";
 import {
   claimDueJob,
   ensureSystemJob,
@@ -122,6 +122,7 @@ export class JobScheduler {
 
     for (const expired of await expiredRuns(this.#db, this.#now(), this.#batch)) {
       if (this.#running.has(expired.id)) continue; // our own handler is still on it; it will learn from its renewal
+      if (!(await runUnchanged(this.#db, expired, "running"))) continue;
       const held = await this.#attempt(() => takeOverRun(this.#db, expired, clock(), this.#maxAttempts));
       if (held) started += this.#execute(held);
     }
@@ -131,6 +132,8 @@ export class JobScheduler {
     const due = shuffle(await dueJobs(this.#db, this.#now(), this.#batch));
     for (const job of due) {
       if (this.#stopped) break;
+      // A read first: most of the jobs this process reaches late were claimed by another one meanwhile.
+      if (!(await stillDue(this.#db, job))) continue;
       const outcome = await this.#attempt(() => claimDueJob(this.#db, job, clock(), this.#graceMs));
       if (outcome?.held) started += this.#execute(outcome.held);
     }
@@ -138,6 +141,7 @@ export class JobScheduler {
     const pending = await pendingRuns(this.#db, this.#batch);
     for (const run of pending) {
       if (this.#stopped) break;
+      if (!(await runUnchanged(this.#db, run, "pending"))) continue;
       const held = await this.#attempt(() => startPendingRun(this.#db, run, clock()));
       if (held) started += this.#execute(held);
     }

@@ -120,7 +120,7 @@ describeWithApp("jobs under concurrency on %s", (app, kind) => {
     const conflicts = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(created).toHaveLength(1);
     expect(conflicts.map((r) => (r.reason as TRPCError).code)).toEqual(Array(SAME_NAME - 1).fill("CONFLICT"));
-    for (const conflict of conflicts) expect(((conflict.reason as TRPCError).cause as { details: { current: JobView } }).details.current).toEqual(created[0]);
+    for (const conflict of conflicts) expect(((conflict.reason as TRPCError).cause as unknown as { details: { current: JobView } }).details.current).toEqual(created[0]);
     expect((await api.jobs.list()).map((j) => j.id)).toEqual([created[0]!.id]);
     expect((await jobEvents(userId)).map((e) => e.type)).toEqual(["job.registered"]);
     console.log(`[jobs concurrency ${kind}] ${SAME_NAME} same-name registrations: 1 created, ${conflicts.length} CONFLICT`);

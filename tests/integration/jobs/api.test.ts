@@ -104,7 +104,7 @@ describeWithApp("jobs API on %s", (app) => {
     ]) {
       const error = await rejection(call());
       expect(error.code).toBe("CONFLICT");
-      expect((error.cause as { details: { current: JobView } }).details.current).toEqual(paused);
+      expect((error.cause as unknown as { details: { current: JobView } }).details.current).toEqual(paused);
     }
     const foreign = await rejection(other.api.jobs.get({ id: job.id }));
     const unknown = await rejection(other.api.jobs.get({ id: "no-such-job" }));
@@ -134,7 +134,7 @@ describeWithApp("jobs API on %s", (app) => {
     expect(rescheduled.nextRunAt!.getTime() % 3_600_000).toBe(0);
     const taken = await rejection(api.jobs.update({ id: job.id, name: "b" }));
     expect(taken.code).toBe("CONFLICT");
-    expect((taken.cause as { details: { current: JobView } }).details.current.name).toBe("b");
+    expect((taken.cause as unknown as { details: { current: JobView } }).details.current.name).toBe("b");
     const renamed = await api.jobs.update({ id: job.id, name: "a2", params: { periodHours: 2 }, misfirePolicy: { policy: "skip" } });
     expect(renamed).toMatchObject({ name: "a2", params: { periodHours: 2 }, misfirePolicy: { policy: "skip" }, version: 5 });
     expect((await rejection(api.jobs.update({ id: job.id, params: { periodHours: 500 } }))).code).toBe("BAD_REQUEST");
