@@ -70,7 +70,7 @@ test("SIGKILL between an activation's commit and its answer: the tab resends it 
     expect(server.exitInfo()?.signal).toBe("SIGKILL");
     const restartedAt = Date.now();
     server = await startServer(options);
-    // The tab resends for ~16 s (src/client/setting-saver.ts): the replacement must be up well before.
+    // The tab resends for ~16 s (src/client/live/send.ts): the replacement must be up well before.
     console.log(`[server-crash ${kind}] replacement ready ${Date.now() - restartedAt} ms after the SIGKILL`);
 
     // The resent activation is answered from its receipt: nothing applied twice.
