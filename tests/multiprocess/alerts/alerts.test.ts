@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import { apiClient, type ApiClient } from "../../harness/api-client";
+import { seededRandom } from "../../harness/seeded-random";
 import { createTestDatabase, DATABASES, type TestDatabase } from "../../harness/databases";
 import { startServer, startServers, type ServerCluster, type ServerProcess } from "../../harness/server-process";
 import { expectedFirings, type OracleAlert, type OracleTick } from "./fixtures/oracle";
@@ -26,17 +27,6 @@ const TICKS_PER_BATCH = 8;
 const FEED_EMAILS = ["feed-a@example.test", "feed-b@example.test"];
 const T0 = Date.UTC(2031, 0, 1);
 const ENV = { VO_FEED_ACCOUNTS: FEED_EMAILS.join(","), VO_SIMULATED_FEED: "off", VO_ALERT_SWEEP_SECONDS: "1" };
-
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function signUp(url: string, email: string): Promise<{ token: string; userId: string }> {
   const res = await fetch(`${url}/api/auth/sign-up/email`, {
