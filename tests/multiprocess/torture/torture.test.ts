@@ -9,13 +9,15 @@ import { createTestDatabase, DATABASES, type TestDatabase } from "../../harness/
 import { replayLog } from "../../harness/event-log";
 import { startServer, startServers, type ExitInfo, type ServerCluster, type ServerProcess } from "../../harness/server-process";
 import { fingerprint } from "../providers/fixtures/provider-protocol";
+import { MARKET_ENV, TortureMarket } from "./fixtures/torture-market";
 import { TortureTab } from "./fixtures/torture-tab";
 import { OWNED_FIELDS, seededRandom, TortureUser, TortureWorker, type Ack } from "./fixtures/torture-workload";
 
 /**
  * The torture run (the promise of docs/architecture.md, tested as a whole): a
  * bounded run mixing every operation of settings, profile and providers from
- * many clients through 4 server processes on one database, while server
+ * many clients through 4 server processes on one database — with a price feed,
+ * traders' alerts and jobs ticking every second alongside — while server
  * processes are killed with SIGKILL mid-run and
  * restarted. Clients resend a call the dying server never answered, unchanged
  * (same requestId), to another server. Tabs follow each user's stream and
@@ -24,8 +26,9 @@ import { OWNED_FIELDS, seededRandom, TortureUser, TortureWorker, type Ack } from
  * Then every invariant is checked and the counts printed: acknowledged writes
  * lost (not in the log, or not what the final state holds), writes applied
  * twice, anything but exactly one active provider in any read or committed
- * state, stale values left in any tab, holes or repeats in any stream, a
- * corrupt SQLite file.
+ * state, stale values left in any tab, holes or repeats in any stream, alert
+ * firings missing or duplicated (against an oracle over the tick log), job
+ * ticks missed or run twice, a corrupt SQLite file.
  */
 
 const PROCESSES = 4;
@@ -39,6 +42,7 @@ const KILLS = [
 ];
 const SEED = Number(process.env.TORTURE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const PROVIDER_KEY_SECRET = `torture-provider-key-${randomBytes(16).toString("hex")}`;
+const SERVER_ENV = { VO_PROVIDER_KEY: PROVIDER_KEY_SECRET, ...MARKET_ENV };
 
 interface Figures {
   acks: number;
@@ -88,10 +92,11 @@ describe.each(DATABASES)(`torture on %s: ${PROCESSES} server processes, SIGKILL 
     integrity: "not checked",
   };
   const allServers = () => [...(cluster?.servers ?? []), ...replacements];
+  let marketReport = () => "market: not run";
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    cluster = await startServers(PROCESSES, { databaseUrl: database.url, env: { VO_PROVIDER_KEY: PROVIDER_KEY_SECRET } });
+    cluster = await startServers(PROCESSES, { databaseUrl: database.url, env: SERVER_ENV });
     slots.push(...cluster.servers);
   });
 
@@ -108,7 +113,7 @@ describe.each(DATABASES)(`torture on %s: ${PROCESSES} server processes, SIGKILL 
           `refusals ${JSON.stringify(figures.refusals)}, ${figures.unexpected} unexpected errors, ${figures.resends} resends after a dead server; ` +
           `${figures.events} events; lost ${figures.lost}, duplicated ${figures.duplicated}, active-provider violations ${figures.activeViolations}, ` +
           `torn reads ${figures.tornReads}; tabs: ${figures.staleTabs} stale, ${figures.tabGaps} gaps, ${figures.tabDuplicates} repeats, ` +
-          `${figures.tabResyncs} resyncs, ${figures.tabReconnects} reconnects; SQLite integrity: ${figures.integrity}; ` +
+          `${figures.tabResyncs} resyncs, ${figures.tabReconnects} reconnects; SQLite integrity: ${figures.integrity}; ${marketReport()}; ` +
           `duration ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
       expect(stops.map((e) => e.code), "the surviving and restarted servers exit cleanly on SIGTERM").toEqual(stops.map(() => 0));
@@ -152,7 +157,14 @@ describe.each(DATABASES)(`torture on %s: ${PROCESSES} server processes, SIGKILL 
     // ---- The run: workers until the deadline; meanwhile SIGKILL + restart.
     const random = seededRandom(SEED);
     const workers = users.flatMap((user) => Array.from({ length: WORKERS_PER_USER }, (_, w) => new TortureWorker(user, w, seededRandom(Math.floor(random() * 2 ** 31)))));
+    const market = new TortureMarket(
+      () => slots.filter((server): server is ServerProcess => server !== null).map((server) => server.url),
+      seededRandom(Math.floor(random() * 2 ** 31)),
+    );
+    await market.setUp();
+    marketReport = () => market.report();
     const runStart = performance.now();
+    const runStartedAt = new Date();
     const deadline = runStart + DURATION_MS;
     const killer = (async () => {
       for (const kill of KILLS) {
@@ -165,15 +177,16 @@ describe.each(DATABASES)(`torture on %s: ${PROCESSES} server processes, SIGKILL 
         const replacement = await startServer({
           databaseUrl: database!.url,
           secretsDir: cluster!.secretsDir,
-          env: { VO_PROVIDER_KEY: PROVIDER_KEY_SECRET },
+          env: SERVER_ENV,
           index: PROCESSES + replacements.length,
         });
         replacements.push(replacement);
         slots[kill.slot] = replacement;
       }
     })();
-    await Promise.all(workers.map((worker) => worker.runUntil(deadline)));
+    await Promise.all([...workers.map((worker) => worker.runUntil(deadline)), market.feedUntil(deadline)]);
     await killer;
+    const runEndedAt = new Date();
     expect(killed.map((k) => k.exit.signal)).toEqual(KILLS.map(() => "SIGKILL"));
 
     for (const user of users) {
@@ -258,6 +271,15 @@ describe.each(DATABASES)(`torture on %s: ${PROCESSES} server processes, SIGKILL 
     expect(resyncs).toEqual([]);
     expect({ gaps: figures.tabGaps, repeats: figures.tabDuplicates, resyncs: figures.tabResyncs }).toEqual({ gaps: 0, repeats: 0, resyncs: 0 });
     expect(figures.tabReconnects, "the tabs on the killed servers reconnected").toBeGreaterThanOrEqual(KILLS.length * USERS);
+
+    // ---- Alerts fired exactly once, none missed; every second of the run each job ran its tick once.
+    const marketDb = openDatabase(database!.url);
+    try {
+      const problems = await market.check(marketDb, new Date(runStartedAt.getTime() + 3_000), new Date(runEndedAt.getTime() - 2_000));
+      expect(problems).toEqual([]);
+    } finally {
+      await marketDb.close();
+    }
 
     // ---- A process killed mid-write leaves the SQLite file intact.
     if (kind === "sqlite") {
