@@ -486,8 +486,9 @@ async function updateLastRun(
   startedAt: Date | null,
   data: { lastRunAt?: Date; lastStatus: JobRunStatus },
 ): Promise<JobRuntime> {
-  if (startedAt) await tx.job.updateMany({ where: { id: jobId, lastRunAt: startedAt }, data });
-  return toJobRuntime(await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: jobRuntimeColumns }));
+  // One statement in the usual case (UPDATE … RETURNING); a read only when a newer run started meanwhile.
+  const [updated] = startedAt ? await tx.job.updateManyAndReturn({ where: { id: jobId, lastRunAt: startedAt }, data, select: jobRuntimeColumns }) : [];
+  return toJobRuntime(updated ?? (await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: jobRuntimeColumns })));
 }
 
 async function currentJob(tx: Tx, userId: string, id: string, expectedVersion?: number): Promise<JobRow> {

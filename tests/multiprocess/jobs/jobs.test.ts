@@ -275,12 +275,9 @@ describe.each(DATABASES)(`jobs across ${PROCESSES} server processes on %s`, (kin
       if (catchUps.length > 0) expect(firstScheduled).toBe(catchUps.at(-1)! + SECOND);
       const trace = after.map((r) => `${r.scheduledFor.toISOString().slice(14)} ${r.reason} late ${r.startedAt!.getTime() - r.scheduledFor.getTime()} ms`).join("\n");
       expect(scheduled.map((t, i) => t - firstScheduled - i * SECOND), `${policy}\n${trace}`).toEqual(scheduled.map(() => 0));
-      // A tick run "as scheduled" was claimed within the grace; the missed ones were older than that at restart.
+      // A tick run "as scheduled" was claimed within the grace.
       for (const run of after.filter((r) => r.reason === "schedule")) {
         expect(run.startedAt!.getTime() - run.scheduledFor.getTime()).toBeLessThanOrEqual(MISFIRE_GRACE_MS);
-      }
-      for (const run of after.filter((r) => r.reason === "catchUp")) {
-        expect(run.startedAt!.getTime() - run.scheduledFor.getTime()).toBeGreaterThan(MISFIRE_GRACE_MS);
       }
       expect(after.every((r) => r.status === "succeeded" && r.attempt === 1)).toBe(true);
       summary.push(`${policy} ${catchUps.length} catch-up run(s), gap ${(firstAfter / 1000).toFixed(0)} s`);

@@ -7,8 +7,8 @@ export type MisfirePolicy = { policy: "skip" } | { policy: "runOnce" } | { polic
 
 /**
  * A tick later than this when it is claimed was missed (every process was
- * down or stuck) and is handled by the job's misfire policy; a tick claimed
- * within it is merely late and runs as scheduled.
+ * down or stuck) and is handled by the job's misfire policy, with every tick
+ * since; a tick claimed within it is merely late and runs as scheduled.
  */
 export const MISFIRE_GRACE_MS = 5_000;
 
@@ -99,18 +99,18 @@ export interface ClaimPlan {
 
 /**
  * What claiming the tick `due` at `now` does. A tick within the grace runs as
- * scheduled. A later one was missed, together with every tick up to
- * `now - grace`: `skip` runs none of them, `runOnce` runs the latest once,
- * `catchUp` runs the latest `maxRuns` of them (oldest first); either way the
- * job then continues with its first tick after `now - grace`.
+ * scheduled. A later one was missed, and so was every tick since, up to `now`:
+ * `skip` runs none of them, `runOnce` runs the latest once, `catchUp` runs the
+ * latest `maxRuns` of them (oldest first); either way the job continues with
+ * its first tick after `now`. (Continuing from `now − grace` instead would put
+ * the next tick at the edge of the grace, where a slow claim misfires it again,
+ * and a restart under load would cascade into one catch-up run after another.)
  */
 export function planClaim(schedule: JobSchedule, misfire: MisfirePolicy, due: Date, now: Date, graceMs = MISFIRE_GRACE_MS): ClaimPlan {
   if (now.getTime() - due.getTime() <= graceMs) {
     return { runs: [{ scheduledFor: due, reason: "schedule" }], nextRunAt: nextTick(schedule, due) };
   }
-  const cutoff = new Date(now.getTime() - graceMs);
-  const nextRunAt = nextTick(schedule, cutoff);
   const keep = misfire.policy === "skip" ? 0 : misfire.policy === "runOnce" ? 1 : misfire.maxRuns;
-  const runs = latestTicks(schedule, due, cutoff, keep).map((scheduledFor) => ({ scheduledFor, reason: "catchUp" as const }));
-  return { runs, nextRunAt };
+  const runs = latestTicks(schedule, due, now, keep).map((scheduledFor) => ({ scheduledFor, reason: "catchUp" as const }));
+  return { runs, nextRunAt: nextTick(schedule, now) };
 }
