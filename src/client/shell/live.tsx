@@ -2,6 +2,7 @@
 
 import type { ComponentType, ReactNode } from "react";
 import { AccountLive } from "../account/live";
+import { JobsLive } from "../jobs/live";
 import { LiveProvider } from "../live/live-provider";
 import { ProfileLive } from "../profile/live";
 import { ProvidersLive } from "../providers/live";
@@ -18,6 +19,7 @@ const LIVE_DOMAINS: ReadonlyArray<ComponentType<{ children: ReactNode }>> = [
   ProfileLive,
   ProvidersLive,
   AccountLive,
+  JobsLive,
 ];
 
 /** The signed-in user's live state: the shared stream and every domain's store. */

@@ -15,6 +15,7 @@ const AREAS = [
   { href: "/settings", label: "Settings" },
   { href: "/profile", label: "Profile" },
   { href: "/providers", label: "Providers" },
+  { href: "/jobs", label: "Jobs" },
   { href: "/account", label: "Account" },
 ];
 
