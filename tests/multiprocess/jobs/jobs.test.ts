@@ -38,6 +38,8 @@ const CATCH_UP_RUNS = 3;
 /** Liveness bounds (a run that never comes fails the test instead of hanging it); not speed targets. */
 const TAKEOVER_BOUND_MS = LEASE_MS + 30_000;
 const SETTLE_BOUND_MS = 60_000;
+/** Per test: the steady run alone is 60 s, and a machine shared with other suites stalls processes for seconds. */
+const TEST_TIMEOUT_MS = 300_000;
 
 /**
  * A tick claimed more than the grace (5 s) late is a misfire by definition, and
@@ -211,7 +213,7 @@ describe.each(DATABASES)(`jobs across ${PROCESSES} server processes on %s`, (kin
         `p99 ${percentile(lateness, 99)} ms, max ${lateness.at(-1)} ms; runs per process ${[...byRunner.values()].join("/")}`,
     );
     console.log(`[jobs multiprocess ${kind}] ${figures.at(-1)}`);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("SIGKILL of the process running a long job: the run is taken over after its lease and that tick ends with exactly one succeeded run", async () => {
     const userId = await createUser();
@@ -243,7 +245,7 @@ describe.each(DATABASES)(`jobs across ${PROCESSES} server processes on %s`, (kin
     expect(victim.exitInfo()?.signal).toBe("SIGKILL");
     checkNoInternalErrors([victim]);
     servers[servers.indexOf(victim)] = await start(servers.indexOf(victim));
-  });
+  }, TEST_TIMEOUT_MS);
 
   it(`every process stopped for ${DOWNTIME_MS / 1000} s, then restarted: skip runs none of the missed ticks, runOnce the latest, catchUp the latest ${CATCH_UP_RUNS}`, async () => {
     const userId = await createUser();
@@ -301,5 +303,5 @@ describe.each(DATABASES)(`jobs across ${PROCESSES} server processes on %s`, (kin
     }
     figures.push(`misfire after ${DOWNTIME_MS / 1000} s down: ${summary.join(", ")}`);
     console.log(`[jobs multiprocess ${kind}] ${figures.at(-1)}`);
-  });
+  }, TEST_TIMEOUT_MS);
 });
