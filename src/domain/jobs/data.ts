@@ -252,10 +252,23 @@ const runOfJobColumns = {
   job: { select: { ownerId: true, name: true, kind: true, params: true } },
 } as const;
 
-/** Runs waiting for a process (manual and catch-up), oldest tick first. */
-export function pendingRuns(db: Database, limit: number): Promise<RunOfJob[]> {
+/**
+ * A manual run waits this long before any process starts it, so "Run now"
+ * pressed in several tabs at once (or twice by a double click) finds the run
+ * still pending and coalesces into it, even when the run itself would finish
+ * before the last of those requests reaches the database.
+ */
+export const MANUAL_RUN_SETTLE_MS = 750;
+
+const startable = (now: Date) => ({
+  status: "pending",
+  OR: [{ reason: { not: "manual" } }, { scheduledFor: { lte: new Date(now.getTime() - MANUAL_RUN_SETTLE_MS) } }],
+});
+
+/** Runs waiting for a process (manual ones once settled, and catch-up runs), oldest tick first. */
+export function pendingRuns(db: Database, now: Date, limit: number): Promise<RunOfJob[]> {
   return db.prisma.jobRun.findMany({
-    where: { status: "pending" },
+    where: startable(now),
     orderBy: { scheduledFor: "asc" },
     take: limit,
     select: runOfJobColumns,
@@ -274,15 +287,16 @@ export function expiredRuns(db: Database, now: Date, limit: number): Promise<Run
 
 /**
  * When the scheduler next has something to do: the earliest tick of an
- * unpaused job, the earliest lease that may expire, or now if runs are waiting.
+ * unpaused job, the earliest lease that may expire, or when the earliest
+ * pending run may start (catch-up runs: now; manual ones once settled).
  */
 export async function nextWakeAt(db: Database, now: Date): Promise<Date | null> {
   const [job, lease, pending] = await Promise.all([
     db.prisma.job.aggregate({ where: { paused: false, nextRunAt: { not: null } }, _min: { nextRunAt: true } }),
     db.prisma.jobRun.aggregate({ where: { status: "running" }, _min: { leaseUntil: true } }),
-    db.prisma.jobRun.findFirst({ where: { status: "pending" }, select: { id: true } }),
+    db.prisma.jobRun.aggregate({ where: { status: "pending" }, _min: { scheduledFor: true } }),
   ]);
-  if (pending) return now;
-  const candidates = [job._min.nextRunAt, lease._min.leaseUntil].filter((d): d is Date => d instanceof Date);
+  const settled = pending._min.scheduledFor && new Date(Math.max(now.getTime(), pending._min.scheduledFor.getTime() + MANUAL_RUN_SETTLE_MS));
+  const candidates = [job._min.nextRunAt, lease._min.leaseUntil, settled].filter((d): d is Date => d instanceof Date);
   return candidates.length === 0 ? null : new Date(Math.min(...candidates.map((d) => d.getTime())));
 }

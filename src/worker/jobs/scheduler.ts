@@ -148,7 +148,7 @@ export class JobScheduler {
       if (outcome?.held) started += this.#execute(outcome.held);
     });
 
-    const pending = await pendingRuns(this.#db, this.#batch);
+    const pending = await pendingRuns(this.#db, this.#now(), this.#batch);
     await eachConcurrently(pending, this.#claimConcurrency, async (run) => {
       if (this.#stopped) return;
       if (!(await runUnchanged(this.#db, run, "pending"))) return;

@@ -1,4 +1,5 @@
 import { beforeEach, expect, it } from "vitest";
+import { MANUAL_RUN_SETTLE_MS } from "@/domain/jobs/data";
 import { eventsAfter } from "@/domain/events/data";
 import { parseEventPayload } from "@/domain/events/schema";
 import { ensureSystemJob } from "@/domain/jobs/mutations";
@@ -194,7 +195,9 @@ describeWithApp("jobs API on %s", (app) => {
     await api.profile.update({ patch: { displayName: "Ada" } });
     const job = await api.jobs.register({ name: "digest", kind: "digest", schedule: daily, params: { periodHours: 1 } });
     const run = await api.jobs.trigger({ id: job.id });
-    const scheduler = new JobScheduler({ db: app.services.db, apiKeys: app.services.apiKeys, handlers: HANDLERS, systemJobs: [], runner: "digest-test" });
+    // A scheduler whose clock is past the manual run's settle window.
+    const settled = () => new Date(Date.now() + MANUAL_RUN_SETTLE_MS);
+    const scheduler = new JobScheduler({ db: app.services.db, apiKeys: app.services.apiKeys, handlers: HANDLERS, systemJobs: [], runner: "digest-test", now: settled });
     expect(await scheduler.pass()).toBe(1);
     await scheduler.idle();
     const [stored] = (await api.jobs.runs({ id: job.id })).runs;

@@ -2,6 +2,7 @@ import { beforeEach, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { eventsAfter } from "@/domain/events/data";
 import { dueJobs, nextWakeAt } from "@/domain/jobs/data";
+import { MANUAL_RUN_SETTLE_MS } from "@/domain/jobs/data";
 import { claimDueJob, registerJob, triggerJob } from "@/domain/jobs/mutations";
 import { JOB_KIND_NAMES, type JobRunView } from "@/domain/jobs/schema";
 import type { JobHandler } from "@/worker/jobs/handler";
@@ -225,6 +226,11 @@ describeWithApp("the job scheduler on a controllable clock on %s", (app) => {
     const run = await triggerJob(db, userId, { id: job.id }, { now: clock.now() });
     expect(run.scheduledFor.getTime() % 1000).not.toBe(0); // never on a whole second, where ticks live
     const fleet = Array.from({ length: 4 }, (_, i) => recordingScheduler(db, clock, { runner: `r${i}` }));
+    // Within the settle window no process starts it (further triggers still coalesce into it)…
+    expect((await Promise.all(fleet.map((f) => f.scheduler.pass()))).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(await triggerJob(db, userId, { id: job.id }, { now: new Date(clock.ms + MANUAL_RUN_SETTLE_MS - 1) })).toEqual(run);
+    // …then exactly one does.
+    clock.ms = run.scheduledFor.getTime() + MANUAL_RUN_SETTLE_MS;
     const started = await Promise.all(fleet.map((f) => f.scheduler.pass()));
     await Promise.all(fleet.map((f) => f.scheduler.idle()));
     expect(started.reduce((a, b) => a + b, 0)).toBe(1);
