@@ -2,8 +2,10 @@
 
 import type { ComponentType, ReactNode } from "react";
 import { AccountLive } from "../account/live";
+import { AlertsLive } from "../alerts/live";
 import { JobsLive } from "../jobs/live";
 import { LiveProvider } from "../live/live-provider";
+import { PricesLive } from "../prices/live";
 import { ProfileLive } from "../profile/live";
 import { ProvidersLive } from "../providers/live";
 import { SettingsLive } from "../settings/live";
@@ -20,6 +22,8 @@ const LIVE_DOMAINS: ReadonlyArray<ComponentType<{ children: ReactNode }>> = [
   ProvidersLive,
   AccountLive,
   JobsLive,
+  AlertsLive,
+  PricesLive,
 ];
 
 /** The signed-in user's live state: the shared stream and every domain's store. */

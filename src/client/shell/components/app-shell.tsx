@@ -2,16 +2,20 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useState, type ComponentType, type ReactNode } from "react";
 import { announceSignOut, AUTH_CHANNEL, signOut } from "../../account/actions";
+import { UnseenFiringsBadge } from "../../alerts/components/unseen-badge";
 import { errorCode, trpc } from "../../live/trpc";
 import { ActiveProviderBadge } from "../../providers/components/active-provider-badge";
 import { AppearanceSync } from "../../settings/components/appearance-sync";
 import { AppLive } from "../live";
 import { StreamStatus } from "./stream-status";
+import { ShellToaster } from "./toaster";
 
-/** The areas that exist; the nav lists nothing else. */
-const AREAS = [
+/** The areas that exist; the nav lists nothing else. `Badge` renders beside the label (e.g. unseen firings). */
+const AREAS: ReadonlyArray<{ href: string; label: string; Badge?: ComponentType }> = [
+  { href: "/", label: "Dashboard" },
+  { href: "/alerts", label: "Alerts", Badge: UnseenFiringsBadge },
   { href: "/settings", label: "Settings" },
   { href: "/profile", label: "Profile" },
   { href: "/providers", label: "Providers" },
@@ -66,9 +70,10 @@ export function AppShell({ children }: { children: ReactNode }) {
   return (
     <AppLive userId={me.data.id} recheckSession={recheckSession}>
       <AppearanceSync />
+      <ShellToaster />
       <div className="shell">
         <header className="topbar">
-          <Link href="/settings" className="brand">
+          <Link href="/" className="brand">
             <span className="brand-mark" aria-hidden>VO</span>
             Virtual Office
           </Link>
@@ -78,10 +83,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={area.href}
                 href={area.href}
                 className="nav-link"
-                aria-current={pathname?.startsWith(area.href) ? "page" : undefined}
+                aria-current={(area.href === "/" ? pathname === "/" : pathname?.startsWith(area.href)) ? "page" : undefined}
                 data-testid={`nav-${area.label.toLowerCase()}`}
               >
                 {area.label}
+                {area.Badge && <area.Badge />}
               </Link>
             ))}
           </nav>
