@@ -16,7 +16,7 @@ test("sign up, the shell, sign out and sign in again", async ({ page }) => {
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByTestId("account-email")).toHaveText(email);
   await expect(page.getByTestId("nav-settings")).toHaveAttribute("aria-current", "page");
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Settings", "Profile", "Providers", "Jobs", "Account"]);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Dashboard", "Alerts", "Settings", "Profile", "Providers", "Jobs", "Account"]);
   await expect(page.getByTestId("stream-status")).toHaveAttribute("data-status", "live");
   await page.getByTestId("nav-profile").click();
   await expect(page).toHaveURL(/\/profile$/);
