@@ -1,9 +1,11 @@
 "use client";
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+import { toast } from "sonner";
 import { useLiveRegistration } from "../live/live-provider";
 import type { LiveRegistration } from "../live/registry";
 import { errorMessage, trpc } from "../live/trpc";
+import { DigestToast } from "./components/digest-toast";
 import { createJobsStore, type JobsState, type JobsStore } from "./store";
 
 const RUNS_PAGE = 10;
@@ -81,6 +83,25 @@ export function JobsLive({ children }: { children: ReactNode }) {
     useMemo<LiveRegistration<"jobRun">>(
       () => ({ entity: "jobRun", apply: (event) => store.applyRunEvent(event.seq, event.payload), refetch: loader.refetch }),
       [store, loader],
+    ),
+  );
+
+  // A delivered digest is a notification in every open tab, once per run.
+  const shownDigests = useRef(new Set<string>());
+  useLiveRegistration(
+    useMemo<LiveRegistration<"digest">>(
+      () => ({
+        entity: "digest",
+        apply: (event) => {
+          const digest = event.payload;
+          if (shownDigests.current.has(digest.runId)) return;
+          shownDigests.current.add(digest.runId);
+          toast(<DigestToast digest={digest} />, { id: `digest-${digest.runId}`, duration: 30_000 });
+        },
+        // A digest is a moment's notice: nothing to read again after a resync.
+        refetch: () => undefined,
+      }),
+      [],
     ),
   );
 

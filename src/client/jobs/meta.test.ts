@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCron, describeInterval, describeMisfire, describeParams, describeSchedule, formatAgo, formatCountdown, formatDuration, paramLabel } from "./meta";
+import { describeCron, digestLines, describeInterval, describeMisfire, describeParams, describeSchedule, formatAgo, formatCountdown, formatDuration, paramLabel } from "./meta";
 
 describe("describeSchedule", () => {
   it("says a daily cron (five fields, or six with seconds) as a time of day in its zone", () => {
@@ -108,5 +108,22 @@ describe("paramLabel", () => {
   it("has a label for known params and words for others", () => {
     expect(paramLabel("periodHours")).toBe("Period (hours)");
     expect(paramLabel("maxItems")).toBe("Max items");
+  });
+});
+
+describe("digestLines", () => {
+  const base = { jobId: "j", runId: "r", from: new Date(0), to: new Date(3_600_000), changes: 0, settings: [], providerSwitches: [], providerChanges: { added: 0, updated: 0, deleted: 0 }, profile: [] };
+  it("says so when nothing changed, and lists each area that did", () => {
+    expect(digestLines(base)).toEqual(["No changes in the period."]);
+    expect(
+      digestLines({
+        ...base,
+        changes: 5,
+        settings: [{ key: "theme", changes: 2 }],
+        profile: [{ field: "bio", changes: 1 }],
+        providerChanges: { added: 1, updated: 0, deleted: 0 },
+        providerSwitches: [{ providerId: "p", name: "OpenAI", at: new Date(0) }],
+      }),
+    ).toEqual(["Settings: theme ×2", "Profile: bio ×1", "Providers: 1 added, 0 updated, 0 deleted", "Switched to OpenAI"]);
   });
 });

@@ -1,3 +1,4 @@
+import type { Digest } from "@/domain/digests/schema";
 import type { JobRunReason, JobRunStatus, JobSchedule, MisfirePolicy } from "@/domain/jobs/schema";
 
 /** What the Jobs page calls things: schedules in words, countdowns, durations, statuses. Pure functions. */
@@ -227,4 +228,16 @@ export function paramLabel(name: string): string {
 
 export function kindLabel(kind: string): string {
   return kind.charAt(0).toUpperCase() + kind.slice(1).replace(/-/g, " ");
+}
+
+/** What a delivered digest says, as a trader reads it: counts per area, newest switches. */
+export function digestLines(digest: Digest): string[] {
+  if (digest.changes === 0) return ["No changes in the period."];
+  const lines: string[] = [];
+  if (digest.settings.length > 0) lines.push(`Settings: ${digest.settings.map((s) => `${s.key} ×${s.changes}`).join(", ")}`);
+  if (digest.profile.length > 0) lines.push(`Profile: ${digest.profile.map((p) => `${p.field} ×${p.changes}`).join(", ")}`);
+  const { added, updated, deleted } = digest.providerChanges;
+  if (added + updated + deleted > 0) lines.push(`Providers: ${added} added, ${updated} updated, ${deleted} deleted`);
+  if (digest.providerSwitches.length > 0) lines.push(`Switched to ${digest.providerSwitches.map((s) => s.name).join(" → ")}`);
+  return lines;
 }
