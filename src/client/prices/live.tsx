@@ -18,7 +18,9 @@ const PricesLiveContext = createContext<PricesLive | null>(null);
  * Live prices for every tab of the browser through one `prices.live` SSE
  * connection: a second SharedStream (scope `prices:<userId>`), so with a dozen
  * tabs open one holds the connection and relays each tick over
- * BroadcastChannel (browsers allow about six connections per origin). The
+ * BroadcastChannel (browsers allow about six connections per origin). It
+ * wraps the pages that show prices (app/(app)/(market)/layout.tsx), so a
+ * browser with no such page open holds no price connection. The
  * subscription starts with the latest tick of every ticker the user watches
  * (watchlist and alerts), so a reopened one has no position to resume from; a
  * tab that joins later reads `prices.latest` for what it shows. Every tick is

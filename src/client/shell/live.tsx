@@ -5,7 +5,6 @@ import { AccountLive } from "../account/live";
 import { AlertsLive } from "../alerts/live";
 import { JobsLive } from "../jobs/live";
 import { LiveProvider } from "../live/live-provider";
-import { PricesLive } from "../prices/live";
 import { ProfileLive } from "../profile/live";
 import { ProvidersLive } from "../providers/live";
 import { SettingsLive } from "../settings/live";
@@ -23,7 +22,6 @@ const LIVE_DOMAINS: ReadonlyArray<ComponentType<{ children: ReactNode }>> = [
   AccountLive,
   JobsLive,
   AlertsLive,
-  PricesLive,
 ];
 
 /** The signed-in user's live state: the shared stream and every domain's store. */

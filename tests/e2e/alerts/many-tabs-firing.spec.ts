@@ -51,6 +51,7 @@ test("12 tabs on /alerts: a crossing tick through the API shows the alert trigge
   await Promise.all(tabs.map((page) => expect(page.getByTestId(`alert-last-${alert.id}`)).toHaveAttribute("data-price", "99.75")));
   const sent = Date.now();
   const result = await ingest(feed, [[ticker, 100.25]]);
+  const ingestMs = Date.now() - sent;
   const crossingSeq = result.tickers[0]!.lastSeq;
 
   await Promise.all(
@@ -62,9 +63,10 @@ test("12 tabs on /alerts: a crossing tick through the API shows the alert trigge
   // Measured where the trader sees it: when each page's DOM first showed the state (recorded in the page).
   const shownAt = await Promise.all(tabs.map((page) => firstShownState(page, alert.id, "triggered")));
   const delays = shownAt.map((at) => Math.round((at ?? Number.POSITIVE_INFINITY) - sent));
-  test.info().annotations.push({ type: "fire-to-tab", description: `ms from sending the tick to each tab showing "triggered": ${delays.join(", ")}` });
-  console.log(`[fire-to-tab] ${test.info().project.name}: ${delays.join(", ")} ms`);
-  expect(Math.max(...delays), `per tab: ${delays.join(", ")} ms`).toBeLessThan(1_000);
+  const figures = `${delays.join(", ")} ms (the ingest answered after ${ingestMs} ms)`;
+  test.info().annotations.push({ type: "fire-to-tab", description: `ms from sending the tick to each tab showing "triggered": ${figures}` });
+  console.log(`[fire-to-tab] ${test.info().project.name}: ${figures}`);
+  expect(Math.max(...delays), `per tab: ${figures}`).toBeLessThan(1_000);
 
   // Exactly one firing, on the crossing tick.
   const { firings } = await user.api.alerts.firings.query({ id: alert.id });
