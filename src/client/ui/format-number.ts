@@ -5,11 +5,12 @@
  */
 export function formatPrice(price: number | null | undefined): string {
   if (price === null || price === undefined || !Number.isFinite(price)) return "—";
-  if (Math.abs(price) < 1 && price !== 0) {
-    return new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumSignificantDigits: 6 }).format(price);
-  }
-  return new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(price);
+  return (Math.abs(price) < 1 && price !== 0 ? SUB_UNIT : PRICE).format(price);
 }
+
+// Built once: constructing an Intl formatter costs far more than using one, and prices re-render on every tick.
+const PRICE = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const SUB_UNIT = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumSignificantDigits: 6 });
 
 /** A price difference with its sign: "+1.25", "−0.40" (a real minus sign). */
 export function formatSignedPrice(delta: number): string {

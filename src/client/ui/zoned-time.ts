@@ -4,17 +4,35 @@
  * shows and reads, and short times of day for charts and tables.
  */
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per locale, options and zone, built on first use: building an
+ * Intl formatter costs far more than using one, and tables re-render on every
+ * firing and tick. An unknown zone throws, as the constructor does.
+ */
+function formatter(locale: string, options: Intl.DateTimeFormatOptions, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone ?? ""}|${JSON.stringify(options)}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
+const WALL_PARTS: Intl.DateTimeFormatOptions = {
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+};
+
 function partsIn(date: Date, timeZone: string): Record<string, number> {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(date);
+  const parts = formatter("en-US", WALL_PARTS, timeZone).formatToParts(date);
   const out: Record<string, number> = {};
   for (const part of parts) if (part.type !== "literal") out[part.type] = Number(part.value);
   return out;
@@ -61,31 +79,32 @@ export function fromWallTime(value: string, timeZone: string | undefined): Date 
   }
 }
 
+/** Formats with `options` in `timeZone`, or in the browser's zone if that one is unusable. */
+function inZone(locale: string, options: Intl.DateTimeFormatOptions, date: Date, timeZone: string | undefined): string {
+  try {
+    return formatter(locale, options, timeZone).format(date);
+  } catch {
+    return formatter(locale, options, undefined).format(date);
+  }
+}
+
+const TIME_OF_DAY: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+const DAY: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit" };
+const DAY_AND_TIME: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+const FULL: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+
 /** "14:03:22" in `timeZone`. */
 export function formatTimeOfDay(date: Date, timeZone: string | undefined): string {
-  const options: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
-  try {
-    return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(date);
-  } catch {
-    return new Intl.DateTimeFormat("en-GB", options).format(date);
-  }
+  return inZone("en-GB", TIME_OF_DAY, date, timeZone);
 }
 
 /** "14:03:22" today, "12 Mar 14:03" otherwise, in `timeZone`. */
 export function formatShortDateTime(date: Date, timeZone: string | undefined, now = Date.now()): string {
-  const sameDay = (a: Date, b: Date) => {
-    try {
-      const f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-      return f.format(a) === f.format(b);
-    } catch {
-      return a.toDateString() === b.toDateString();
-    }
-  };
-  if (sameDay(date, new Date(now))) return formatTimeOfDay(date, timeZone);
-  const options: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  try {
-    return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(date);
-  } catch {
-    return new Intl.DateTimeFormat("en-GB", options).format(date);
-  }
+  if (inZone("en-CA", DAY, date, timeZone) === inZone("en-CA", DAY, new Date(now), timeZone)) return formatTimeOfDay(date, timeZone);
+  return inZone("en-GB", DAY_AND_TIME, date, timeZone);
+}
+
+/** "1 Mar 2031, 15:30:00 GMT": a full time with its zone, for titles. */
+export function formatFullDateTime(date: Date | null | undefined, timeZone: string | undefined): string {
+  return date && !Number.isNaN(date.getTime()) ? inZone("en-GB", FULL, date, timeZone) : "";
 }

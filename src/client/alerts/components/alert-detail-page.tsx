@@ -7,8 +7,8 @@ import { LivePrice } from "../../prices/components/live-price";
 import { PricesStatus } from "../../prices/components/prices-status";
 import { useSetting } from "../../settings/live";
 import { formatPrice, formatSeconds } from "../../ui/format-number";
-import { formatDateTime } from "../../ui/format-time";
 import { formatRelative, useNow } from "../../ui/relative-time";
+import { formatFullDateTime } from "../../ui/zoned-time";
 import { useEditSessions } from "../form";
 import { useAlert, useAlertsLoad, useAlertsStore, useFirings, useSeeFiringsWhileShown } from "../live";
 import { CONDITION_HINTS, describeCondition, MODE_HINTS, MODE_LABELS } from "../meta";
@@ -99,7 +99,7 @@ export function AlertDetailPage({ id }: { id: string }) {
           {MODE_LABELS[alert.mode]} <span className="muted">· {alert.cooldownSeconds > 0 ? `${formatSeconds(alert.cooldownSeconds)} cooldown` : "no cooldown"}</span>
         </Stat>
         <Stat label="Expires">
-          {alert.expiresAt ? <span title={formatDateTime(alert.expiresAt, zone)}>{formatRelative(alert.expiresAt, now)}</span> : <span className="muted">never</span>}
+          {alert.expiresAt ? <span title={formatFullDateTime(alert.expiresAt, zone)}>{formatRelative(alert.expiresAt, now)}</span> : <span className="muted">never</span>}
         </Stat>
         <Stat label="Fired">
           <span data-testid="alert-detail-fire-count">{alert.fireCount}×</span>

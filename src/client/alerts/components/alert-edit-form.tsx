@@ -8,7 +8,7 @@ import { useSetting } from "../../settings/live";
 import { ConflictPanel } from "../../ui/conflict-panel";
 import { conflictCurrentRaw, schemaFieldErrors, serverFieldErrors } from "../../ui/field-errors";
 import { formatPrice, formatSeconds } from "../../ui/format-number";
-import { formatDateTime } from "../../ui/format-time";
+import { formatFullDateTime } from "../../ui/zoned-time";
 import { useAlertActions, type AlertChanges } from "../actions";
 import {
   changedSince,
@@ -180,7 +180,7 @@ function describe(field: EditableField, view: AlertView, zone: string | undefine
     case "cooldownSeconds":
       return formatSeconds(view.cooldownSeconds);
     case "expiresAt":
-      return view.expiresAt ? formatDateTime(view.expiresAt, zone) : "never";
+      return view.expiresAt ? formatFullDateTime(view.expiresAt, zone) : "never";
     case "note":
       return view.note ? `“${view.note}”` : "(none)";
   }

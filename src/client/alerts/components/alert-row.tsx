@@ -6,9 +6,8 @@ import type { AlertView } from "@/domain/alerts/schema";
 import { errorMessage } from "../../live/trpc";
 import { LivePrice } from "../../prices/components/live-price";
 import { formatPrice, formatSeconds } from "../../ui/format-number";
-import { formatDateTime } from "../../ui/format-time";
 import { formatRelative, useNow } from "../../ui/relative-time";
-import { formatShortDateTime } from "../../ui/zoned-time";
+import { formatFullDateTime, formatShortDateTime } from "../../ui/zoned-time";
 import { useAlertActions } from "../actions";
 import type { EditSessions } from "../form";
 import { CONDITION_LABELS, MODE_LABELS } from "../meta";
@@ -113,7 +112,7 @@ export const AlertRow = memo(function AlertRow(props: { alert: AlertView; editin
 function Expiry({ id, at, zone }: { id: string; at: Date; zone: string | undefined }) {
   const now = useNow(1_000);
   return (
-    <span title={formatDateTime(at, zone)} data-testid={`alert-expires-${id}`}>
+    <span title={formatFullDateTime(at, zone)} data-testid={`alert-expires-${id}`}>
       {at.getTime() > now ? formatRelative(at, now) : "expired"}
     </span>
   );

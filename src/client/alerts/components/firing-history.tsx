@@ -6,9 +6,8 @@ import type { FiringView } from "@/domain/alerts/schema";
 import { errorMessage, trpc } from "../../live/trpc";
 import { useSetting } from "../../settings/live";
 import { formatPrice } from "../../ui/format-number";
-import { formatDateTime } from "../../ui/format-time";
 import { formatRelative, useNow } from "../../ui/relative-time";
-import { formatShortDateTime } from "../../ui/zoned-time";
+import { formatFullDateTime, formatShortDateTime } from "../../ui/zoned-time";
 import { useAlertsStore, useFirings } from "../live";
 import { describeCondition } from "../meta";
 import { toFiringView } from "../store";
@@ -76,7 +75,7 @@ export function FiringHistory({ alertId, compact = false, max }: { alertId?: str
             const alert = store.get(firing.alertId);
             return (
               <tr key={firing.id} data-testid={`firing-${firing.id}`} data-alert-id={firing.alertId}>
-                <td title={formatDateTime(firing.firedAt, zone)}>
+                <td title={formatFullDateTime(firing.firedAt, zone)}>
                   {formatShortDateTime(firing.firedAt, zone, now)} <span className="muted">· {formatRelative(firing.firedAt, now)}</span>
                 </td>
                 {!alertId && (
@@ -87,7 +86,7 @@ export function FiringHistory({ alertId, compact = false, max }: { alertId?: str
                 )}
                 <td className="num">{formatPrice(firing.price)}</td>
                 {!compact && <td className="num mono muted">#{firing.tickSeq}</td>}
-                {!compact && <td title={formatDateTime(firing.tickAt, zone)}>{formatShortDateTime(firing.tickAt, zone, now)}</td>}
+                {!compact && <td title={formatFullDateTime(firing.tickAt, zone)}>{formatShortDateTime(firing.tickAt, zone, now)}</td>}
               </tr>
             );
           })}

@@ -5,8 +5,8 @@ import type { JobView } from "@/domain/jobs/schema";
 import { useJobs } from "../../jobs/live";
 import { useSetting } from "../../settings/live";
 import { formatSeconds } from "../../ui/format-number";
-import { formatDateTime } from "../../ui/format-time";
 import { formatRelative } from "../../ui/relative-time";
+import { formatFullDateTime } from "../../ui/zoned-time";
 
 const SHOWN = 5;
 
@@ -51,7 +51,7 @@ export function NextJobsCard({ now }: { now: number }) {
                     {job.kind} · {describeSchedule(job)}
                   </div>
                 </td>
-                <td className="num" title={formatDateTime(job.nextRunAt, zone)}>
+                <td className="num" title={formatFullDateTime(job.nextRunAt, zone)}>
                   <div>{formatRelative(job.nextRunAt, now)}</div>
                   {job.lastStatus && <div className={`alert-sub next-job-status next-job-status-${job.lastStatus}`}>last {job.lastStatus}</div>}
                 </td>
