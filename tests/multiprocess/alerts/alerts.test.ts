@@ -76,7 +76,7 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
     }
   });
 
-  it("every arming fires exactly once and nothing is missed: firing rows and events equal the oracle's", { timeout: 300_000 }, async () => {
+  it("every arming fires exactly once and nothing is missed: firing rows and events equal the oracle's", { timeout: 420_000 }, async () => {
     const random = seededRandom(20261201);
     const live = () => slots.filter((s): s is ServerProcess => s !== null);
 
@@ -162,16 +162,19 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
     );
     await killer;
 
-    // ---- Settle: every ticker evaluated to its last tick, and no firing for 3 sweeps.
+    // ---- Settle: every ticker evaluated to its last tick, and no firing for 3 sweeps. A loaded
+    // machine may take a while; "not evaluated yet" is reported as such, never as a miss.
     let stableSince = performance.now();
     let lastCount = -1;
-    for (const deadline = performance.now() + 60_000; performance.now() < deadline; ) {
-      const cursors = await db!.prisma.ticker.findMany({ select: { seq: true, evaluatedSeq: true } });
+    let behind: { ticker: string; seq: number; evaluatedSeq: number }[] = [];
+    for (const deadline = performance.now() + 180_000; performance.now() < deadline; ) {
+      behind = (await db!.prisma.ticker.findMany({ select: { ticker: true, seq: true, evaluatedSeq: true } })).filter((c) => c.evaluatedSeq < c.seq);
       const count = await db!.prisma.alertFiring.count();
       if (count !== lastCount) [lastCount, stableSince] = [count, performance.now()];
-      if (cursors.every((c) => c.evaluatedSeq >= c.seq) && performance.now() - stableSince > 3_000) break;
+      if (behind.length === 0 && performance.now() - stableSince > 3_000) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    expect(behind, "tickers whose ticks the sweep never caught up with").toEqual([]);
 
     // ---- The oracle, from the committed tick log.
     const ticks: OracleTick[] = await db!.prisma.priceTick.findMany({ select: { ticker: true, seq: true, price: true, at: true }, orderBy: [{ ticker: "asc" }, { seq: "asc" }] });
