@@ -1,7 +1,7 @@
 /**
  * Prices as traders read them: two decimals at least, more only when the
- * price has them (up to 4; sub-unit prices up to 6 significant digits),
- * grouped thousands, tabular in the stylesheet.
+ * price has them (up to 4; below 1, up to 6), grouped thousands, tabular in
+ * the stylesheet.
  */
 export function formatPrice(price: number | null | undefined): string {
   if (price === null || price === undefined || !Number.isFinite(price)) return "—";
@@ -10,13 +10,13 @@ export function formatPrice(price: number | null | undefined): string {
 
 // Built once: constructing an Intl formatter costs far more than using one, and prices re-render on every tick.
 const PRICE = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
-const SUB_UNIT = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumSignificantDigits: 6 });
+const SUB_UNIT = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 });
 
-/** A price difference with its sign: "+1.25", "−0.40" (a real minus sign). */
+/** A price difference with its sign: "+1.25", "−0.40", "−0.0037" (a real minus sign). */
 export function formatSignedPrice(delta: number): string {
   if (!Number.isFinite(delta)) return "—";
   const sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";
-  return `${sign}${formatPrice(Math.abs(delta))}`;
+  return `${sign}${(Math.abs(delta) < 1 ? SUB_UNIT : PRICE).format(Math.abs(delta))}`;
 }
 
 /** A percentage with its sign and two decimals: "+0.66%", "−1.20%". */

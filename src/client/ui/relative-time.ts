@@ -19,6 +19,12 @@ export function formatRelative(date: Date | null | undefined, now: number): stri
   return diff > 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
 }
 
+/** How long ago `date` was; a time a little ahead of `now` (another clock, or `now` from the last re-render) is "just now". */
+export function formatAgo(date: Date | null | undefined, now: number): string {
+  if (!date) return "";
+  return date.getTime() >= now - 1_000 ? "just now" : formatRelative(date, now);
+}
+
 /** The current time, re-rendering every `intervalMs` (for relative times). */
 export function useNow(intervalMs = 1_000): number {
   const [now, setNow] = useState(() => Date.now());

@@ -7,7 +7,7 @@ import { LivePrice } from "../../prices/components/live-price";
 import { PricesStatus } from "../../prices/components/prices-status";
 import { useSetting } from "../../settings/live";
 import { formatPrice, formatSeconds } from "../../ui/format-number";
-import { formatRelative, useNow } from "../../ui/relative-time";
+import { formatAgo, formatRelative, useNow } from "../../ui/relative-time";
 import { formatFullDateTime } from "../../ui/zoned-time";
 import { useEditSessions } from "../form";
 import { useAlert, useAlertsLoad, useAlertsStore, useFirings, useSeeFiringsWhileShown } from "../live";
@@ -104,7 +104,7 @@ export function AlertDetailPage({ id }: { id: string }) {
         <Stat label="Fired">
           <span data-testid="alert-detail-fire-count">{alert.fireCount}×</span>
           {alert.triggeredPrice !== null && alert.triggeredAt && (
-            <span className="muted"> · last {formatPrice(alert.triggeredPrice)}, {formatRelative(alert.triggeredAt, now)}</span>
+            <span className="muted"> · last {formatPrice(alert.triggeredPrice)}, {formatAgo(alert.triggeredAt, now)}</span>
           )}
         </Stat>
       </div>

@@ -6,7 +6,7 @@ import type { FiringView } from "@/domain/alerts/schema";
 import { errorMessage, trpc } from "../../live/trpc";
 import { useSetting } from "../../settings/live";
 import { formatPrice } from "../../ui/format-number";
-import { formatRelative, useNow } from "../../ui/relative-time";
+import { formatAgo, useNow } from "../../ui/relative-time";
 import { formatFullDateTime, formatShortDateTime } from "../../ui/zoned-time";
 import { useAlertsStore, useFirings } from "../live";
 import { describeCondition } from "../meta";
@@ -76,7 +76,7 @@ export function FiringHistory({ alertId, compact = false, max }: { alertId?: str
             return (
               <tr key={firing.id} data-testid={`firing-${firing.id}`} data-alert-id={firing.alertId}>
                 <td title={formatFullDateTime(firing.firedAt, zone)}>
-                  {formatShortDateTime(firing.firedAt, zone, now)} <span className="muted">· {formatRelative(firing.firedAt, now)}</span>
+                  {formatShortDateTime(firing.firedAt, zone, now)} <span className="muted">· {formatAgo(firing.firedAt, now)}</span>
                 </td>
                 {!alertId && (
                   <td>

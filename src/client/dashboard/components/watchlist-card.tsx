@@ -8,7 +8,7 @@ import { changeOver } from "../../prices/store";
 import { useAlerts } from "../../alerts/live";
 import { useSetting } from "../../settings/live";
 import { formatSignedPercent, formatSignedPrice } from "../../ui/format-number";
-import { formatRelative } from "../../ui/relative-time";
+import { formatAgo } from "../../ui/relative-time";
 import { formatTimeOfDay } from "../../ui/zoned-time";
 
 /** Ticks in each sparkline. */
@@ -88,7 +88,7 @@ function WatchRow({ ticker, armed, now }: { ticker: string; armed: number; now: 
         <Sparkline points={points} label={`${ticker}, last ${points.length} ticks`} />
       </td>
       <td className="muted updated" title={last ? formatTimeOfDay(last.at, zone) : undefined}>
-        {last ? formatRelative(last.at, now) : "no ticks yet"}
+        {last ? formatAgo(last.at, now) : "no ticks yet"}
       </td>
     </tr>
   );
