@@ -14,6 +14,7 @@ export const alertEvaluatorWorker: Worker = {
   name: "alert-evaluator",
   start({ db }) {
     const running = new Map<string, Promise<void>>();
+    const stopping = new AbortController();
     const again = new Set<string>();
     const run = (ticker: string, work: () => Promise<unknown>) => {
       if (running.has(ticker)) {
@@ -30,11 +31,11 @@ export const alertEvaluatorWorker: Worker = {
       running.set(ticker, done);
     };
     const evaluateAndRecheck = async (ticker: string) => {
-      await evaluateTicker(db, ticker);
-      await recheckLatest(db, ticker);
+      await evaluateTicker(db, ticker, undefined, stopping.signal);
+      if (!stopping.signal.aborted) await recheckLatest(db, ticker);
     };
     const onTicks = (tickers: string[]) => {
-      for (const ticker of tickers) run(ticker, () => evaluateTicker(db, ticker));
+      for (const ticker of tickers) run(ticker, () => evaluateTicker(db, ticker, undefined, stopping.signal));
     };
     const onArmed = (ticker: string) => run(ticker, () => evaluateAndRecheck(ticker));
     db.bus.on(TICKS_COMMITTED, onTicks);
@@ -42,6 +43,9 @@ export const alertEvaluatorWorker: Worker = {
     return async () => {
       db.bus.off(TICKS_COMMITTED, onTicks);
       db.bus.off(ALERT_ARMED, onArmed);
+      // Stop between ticks: what is left stays behind the durable cursor for the sweep.
+      stopping.abort();
+      again.clear();
       await Promise.all(running.values());
     };
   },

@@ -29,24 +29,30 @@ export interface EvaluationReport {
   fired: number;
 }
 
-/** Evaluates the ticker's ticks after its cursor (at most `maxTicks` of them). */
-export async function evaluateTicker(db: Database, ticker: string, maxTicks = 2000): Promise<EvaluationReport> {
+/**
+ * Evaluates the ticker's ticks after its cursor (at most `maxTicks` of them).
+ * `signal` (shutdown) stops it between ticks; the cursor then covers only the
+ * ticks fully evaluated, so the rest is picked up by the next evaluation.
+ */
+export async function evaluateTicker(db: Database, ticker: string, maxTicks = 2000, signal?: AbortSignal): Promise<EvaluationReport> {
   const report: EvaluationReport = { evaluated: 0, fired: 0 };
-  while (report.evaluated < maxTicks) {
+  while (report.evaluated < maxTicks && !signal?.aborted) {
     const cursor = await db.prisma.ticker.findUnique({ where: { ticker }, select: { seq: true, evaluatedSeq: true } });
     if (!cursor || cursor.evaluatedSeq >= cursor.seq) break;
     const from = cursor.evaluatedSeq;
-    const to = Math.min(cursor.seq, from + 200);
-    const ticks = await ticksBetween(db, ticker, Math.max(from, 1), to);
+    const ticks = await ticksBetween(db, ticker, Math.max(from, 1), Math.min(cursor.seq, from + 200));
     let previous = from >= 1 ? (ticks.find((t) => t.seq === from) ?? null) : null;
+    let done = from;
     for (const tick of ticks) {
       if (tick.seq <= from) continue;
+      if (signal?.aborted) break;
       report.fired += await fireAlertsAt(db, ticker, tick, previous);
       report.evaluated++;
       previous = tick;
+      done = tick.seq;
     }
     // Conditional: if another evaluator moved it meanwhile, its value stands (re-evaluation is harmless).
-    await db.prisma.ticker.updateMany({ where: { ticker, evaluatedSeq: from }, data: { evaluatedSeq: to } });
+    if (done > from) await db.prisma.ticker.updateMany({ where: { ticker, evaluatedSeq: from }, data: { evaluatedSeq: done } });
   }
   return report;
 }
