@@ -186,8 +186,11 @@ describe.each(DATABASES)(`jobs across ${PROCESSES} server processes on %s`, (kin
     const inWindow = runs.filter((r) => r.scheduledFor.getTime() <= lastChecked);
     expect({ missed, doubles }, missedTicks.join("\n")).toEqual({ missed: 0, doubles: 0 });
     expect(inWindow.length).toBe(expected);
-    expect(inWindow.filter((r) => r.status !== "succeeded" || r.attempt !== 1 || (r.reason !== "schedule" && r.reason !== "catchUp"))).toEqual([]);
+    // A run whose runner stalled past its lease (a starved event loop) is taken over on the same
+    // row: still one run for the tick, succeeded once; counted and printed, not a failure.
+    expect(inWindow.filter((r) => r.status !== "succeeded" || !["schedule", "catchUp", "takeover"].includes(r.reason))).toEqual([]);
     const caughtUp = inWindow.filter((r) => r.reason === "catchUp").length;
+    const takenOver = inWindow.filter((r) => r.attempt > 1).length;
 
     // An independent count of executions: each digest tick delivered exactly one digest.
     const digestIds = new Set(jobs.filter((j) => j.kind === "digest").map((j) => j.id));
@@ -208,7 +211,7 @@ describe.each(DATABASES)(`jobs across ${PROCESSES} server processes on %s`, (kin
     for (const run of runs) byRunner.set(run.runner ?? "?", (byRunner.get(run.runner ?? "?") ?? 0) + 1);
     figures.push(
       `steady: ${STEADY_JOBS} jobs × every 1 s for ${STEADY_SECONDS} s → ${runs.length} runs (${expected} ticks checked), ` +
-        `0 doubles, 0 missed ticks (${caughtUp} run as catch-up after a stall > 5 s), ${deliveries.size} digests delivered once each; ` +
+        `0 doubles, 0 missed ticks (${caughtUp} run as catch-up after a stall > 5 s, ${takenOver} taken over after a lapsed lease), ${deliveries.size} digests delivered once each; ` +
         `lateness p50 ${percentile(lateness, 50)} ms, ` +
         `p99 ${percentile(lateness, 99)} ms, max ${lateness.at(-1)} ms; runs per process ${[...byRunner.values()].join("/")}`,
     );
