@@ -6,7 +6,7 @@
  * Create the token on the Account page (it is shown once). Without VO_TOKEN the
  * script signs in with VO_EMAIL / VO_PASSWORD (signing up the first time),
  * mints a read-write token with that session, and prints it on stderr for
- * next time. tests/api/api-client-example.test.ts runs exactly this file.
+ * next time. tests/api/examples/api-client.test.ts runs exactly this file.
  */
 import { randomUUID } from "node:crypto";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
