@@ -93,15 +93,20 @@ async function claimFiring(db: Database, candidate: CandidateAlert, tick: Tick, 
  * alert created or re-armed while the price already meets it fires), and marks
  * alerts past their expiry.
  */
-export async function sweepAlerts(db: Database, now = new Date()): Promise<EvaluationReport & { expired: number }> {
+export async function sweepAlerts(db: Database, now = new Date(), signal?: AbortSignal): Promise<EvaluationReport & { expired: number }> {
   const report = { evaluated: 0, fired: 0, expired: 0 };
+  // `signal` (the scheduler is stopping) ends the sweep between ticks: the cursor keeps the rest for the next one.
   for (const { ticker } of await tickersBehind(db)) {
-    const r = await evaluateTicker(db, ticker);
+    if (signal?.aborted) return report;
+    const r = await evaluateTicker(db, ticker, undefined, signal);
     report.evaluated += r.evaluated;
     report.fired += r.fired;
   }
   const armedTickers = await db.prisma.alert.findMany({ where: { state: "armed" }, select: { ticker: true }, distinct: ["ticker"] });
-  for (const { ticker } of armedTickers) report.fired += await recheckLatest(db, ticker);
+  for (const { ticker } of armedTickers) {
+    if (signal?.aborted) return report;
+    report.fired += await recheckLatest(db, ticker);
+  }
   report.expired = await expireAlerts(db, now);
   return report;
 }

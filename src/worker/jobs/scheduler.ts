@@ -185,6 +185,9 @@ export class JobScheduler {
     const left = [...this.#running.values()];
     if (left.length === 0) return;
     for (const entry of left) entry.abort.abort(new Error("the scheduler is stopping"));
+    // Handlers stop at their next check of the signal; release only then (bounded), so a
+    // takeover elsewhere does not run beside a handler that is still finishing here.
+    await Promise.race([Promise.all(left.map((entry) => entry.done)), delay(this.#stopGraceMs)]);
     await releaseLeases(this.#db, left.map((entry) => entry.held.run), this.#now()).catch((error) => log(`could not release leases (${message(error)}); they run out instead`));
   }
 

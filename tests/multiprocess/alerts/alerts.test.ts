@@ -67,6 +67,8 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
           `alert.fired events ${figures.events}, mismatches ${figures.eventMismatches}; duration ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
       const stops = await Promise.all(slots.filter((s): s is ServerProcess => s !== null).map((s) => s.stop()));
+      const running = slots.filter((s): s is ServerProcess => s !== null);
+      stops.forEach((e, i) => e.code !== 0 && console.error(`server ${i} exited ${JSON.stringify(e)}:\n${running[i]!.logs()}`));
       expect(stops.map((e) => e.code)).toEqual(stops.map(() => 0));
       expect(allServers().filter((s) => /failed:/.test(s.stdout() + s.stderr())).map((s) => s.logs())).toEqual([]);
     } finally {
