@@ -12,6 +12,7 @@ import { createContext } from "./src/server/trpc/context";
 import { internalErrorCause, internalErrorRef } from "./src/server/trpc/errors";
 import { appRouter } from "./src/server/trpc/root";
 import { startWorkers } from "./src/worker";
+import { writeAdmission } from "./src/server/write-admission";
 
 /**
  * The process entry (docs/architecture.md): /api/trpc/* goes straight to tRPC's Node
@@ -54,6 +55,7 @@ async function main() {
     },
   });
   const auth = toNodeHandler(services.auth);
+  const admitWrite = writeAdmission(Number(process.env.VO_WRITE_CONCURRENCY ?? 4));
 
   // Requests in progress per connection, so that a drain can close every
   // connection as soon as it has nothing in progress (SIGTERM drains).
@@ -70,7 +72,7 @@ async function main() {
       if (stopping && left === 0) socket.end();
     });
     const url = req.url ?? "/";
-    if (url.startsWith("/api/trpc/")) return void trpc(req, res);
+    if (url.startsWith("/api/trpc/")) return admitWrite(req, res, () => void trpc(req, res));
     if (url.startsWith("/api/auth/")) {
       const origin = req.headers.origin ?? null;
       const site = (req.headers["sec-fetch-site"] as string | undefined) ?? null;

@@ -1,11 +1,15 @@
 import { EventEmitter } from "node:events";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient, type Prisma } from "@/generated/prisma-sqlite/client";
 import { PrismaClient as PostgresPrismaClient } from "@/generated/prisma-postgresql/client";
-import { SerializedSqliteAdapterFactory } from "./sqlite-adapter";
+import { PostgresConnections } from "./postgres-adapter";
+import { SqliteConnections } from "./sqlite-adapter";
+import type { Sql } from "./sql";
+import { lazyPrismaTransaction } from "./transactions";
 import { databaseProvider, sqliteFilePath } from "./url";
 import { withRetry, type RetryOptions } from "./retry";
 import { openNotificationListener, type NotificationListener } from "./notify";
+
+export type { Sql, SqlValue } from "./sql";
 
 /**
  * The only module that creates a PrismaClient. The SQLite client's type is the
@@ -20,10 +24,19 @@ export interface Database {
   readonly prisma: PrismaDb;
   readonly provider: DatabaseProvider;
   readonly url: string;
+  /**
+   * Hand-written statements outside a transaction (src/db/sql.ts). On SQLite a
+   * read runs on the read connection (never waiting for a write), a write behind
+   * the writer's mutex; on PostgreSQL on the pool.
+   */
+  readonly sql: Sql;
   /** In-process signals: "events-committed" (userId) after a write transaction commits. */
   readonly bus: EventEmitter;
-  /** Runs `work` in one interactive transaction, retried on transient conflicts. */
-  transaction<T>(work: (tx: Tx) => Promise<T>, retry?: RetryOptions): Promise<T>;
+  /**
+   * Runs `work` in one interactive transaction, retried on transient conflicts.
+   * `sql` runs hand-written statements inside the same transaction.
+   */
+  transaction<T>(work: (tx: Tx, sql: Sql) => Promise<T>, retry?: RetryOptions): Promise<T>;
   /**
    * Runs several reads against one committed state: REPEATABLE READ on
    * PostgreSQL; on SQLite the transaction (BEGIN IMMEDIATE) excludes writers.
@@ -42,24 +55,39 @@ const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
 export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Database {
   const provider = databaseProvider(url);
-  const prisma =
-    provider === "postgresql"
-      ? (new PostgresPrismaClient({
-          adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
-        }) as unknown as PrismaDb)
-      : new SqlitePrismaClient({
-          adapter: new SerializedSqliteAdapterFactory(sqliteFilePath(url), Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 5000)),
-        });
+  const postgres = provider === "postgresql" ? new PostgresConnections(url, Number(process.env.DATABASE_POOL_SIZE ?? 10)) : null;
+  const sqlite = postgres ? null : new SqliteConnections(sqliteFilePath(url), Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 5000));
+  const prisma = postgres
+    ? (new PostgresPrismaClient({ adapter: postgres.factory }) as unknown as PrismaDb)
+    : new SqlitePrismaClient({ adapter: sqlite!.factory });
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   const listeners: NotificationListener[] = [];
+
+  const connections = postgres ?? sqlite!;
 
   return {
     prisma,
     provider,
     url,
+    sql: postgres ? postgres.sql : sqlite!.sql,
     bus,
-    transaction: (work, retry) => withRetry(() => prisma.$transaction((tx) => work(tx), TRANSACTION_OPTIONS), retry),
+    transaction: (work, retry) =>
+      withRetry(async () => {
+        const driver = await connections.begin();
+        const prismaPart = lazyPrismaTransaction(prisma, driver, TRANSACTION_OPTIONS);
+        let result: Awaited<ReturnType<typeof work>>;
+        try {
+          result = await work(prismaPart.tx, driver.sql);
+          await prismaPart.settle(true);
+        } catch (error) {
+          await prismaPart.settle(false).catch(() => {});
+          await driver.rollback().catch(() => {}); // the work's error is the one to report
+          throw error;
+        }
+        await driver.commit();
+        return result;
+      }, retry),
     snapshot: (work) =>
       withRetry(() =>
         prisma.$transaction(
@@ -76,6 +104,7 @@ export function openDatabase(url: string = process.env.DATABASE_URL || DEFAULT_D
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
       await prisma.$disconnect();
+      await postgres?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { Database, Tx } from "@/db/client";
-import { appendEvent, ensureUserCounter, EVENTS_COMMITTED, type EventLogWriter } from "./events/mutations";
+import type { Database, Sql, Tx } from "@/db/client";
+import { appendEvent, ensureUserCounter, EVENTS_COMMITTED, lockUserLog, settleEventSeq, type EventLogWriter } from "./events/mutations";
 import { findReceipt, storeReceipt } from "./receipts/mutations";
 
 export type { EventLogWriter } from "./events/mutations";
@@ -17,36 +17,48 @@ class MissingUserCounter extends Error {}
  * The one write primitive. Runs `work` in a transaction whose FIRST statement
  * bumps the user's counter row: on PostgreSQL that takes the user's row lock (so
  * one user's writes run one after another, and each sees the previous commit);
- * on SQLite it comes right after BEGIN IMMEDIATE. Event sequence numbers are
- * therefore handed out in commit order, and events appended through `log`
- * commit or roll back with the change.
+ * on SQLite it comes right after BEGIN IMMEDIATE. The same statement reserves the
+ * next event number, so event sequence numbers are handed out in commit order,
+ * and events appended through `log` commit or roll back with the change.
  *
  * With a requestId, the receipt is looked up under that lock, so a concurrent
  * duplicate waits for the first and then finds its receipt instead of writing
- * again; the result is stored as the receipt in the same transaction.
+ * again; the result is stored as the receipt in the same transaction. Without
+ * one, no receipt is read or written.
+ *
+ * `work` may use Prisma (`tx`) or hand-written statements (`sql`, src/db/sql.ts);
+ * both run in this transaction.
  */
 export async function writeForUser<T>(
   db: Database,
   userId: string,
   { operation, requestId }: WriteRequest,
-  work: (tx: Tx, log: EventLogWriter) => Promise<T>,
+  work: (tx: Tx, log: EventLogWriter, sql: Sql) => Promise<T>,
 ): Promise<T> {
   const run = () =>
-    db.transaction(async (tx) => {
-      const locked = await tx.userCounter.updateMany({ where: { userId }, data: { lockSeq: { increment: 1 } } });
-      if (locked.count !== 1) throw new MissingUserCounter();
+    db.transaction(async (tx, sql) => {
+      const reserved = await lockUserLog(sql, userId);
+      if (reserved === null) throw new MissingUserCounter();
       if (requestId) {
-        const replay = await findReceipt<T>(tx, userId, requestId, operation);
-        if (replay !== undefined) return { result: replay, appended: 0 };
+        const replay = await findReceipt<T>(sql, userId, requestId, operation);
+        if (replay !== undefined) {
+          await settleEventSeq(sql, userId, -1);
+          return { result: replay, appended: 0 };
+        }
       }
       let appended = 0;
-      const result = await work(tx, {
-        async append(event) {
-          appended++;
-          return appendEvent(db, tx, userId, event);
+      const result = await work(
+        tx,
+        {
+          append(event) {
+            return appendEvent(sql, userId, reserved + appended++, event);
+          },
         },
-      });
-      if (requestId) await storeReceipt(tx, userId, requestId, operation, result);
+        sql,
+      );
+      // Numbers are reserved one per transaction; give back or take what differs.
+      await settleEventSeq(sql, userId, appended - 1);
+      if (requestId) await storeReceipt(sql, userId, requestId, operation, result);
       return { result, appended };
     });
 

@@ -2,13 +2,14 @@ import type { Database } from "@/db/client";
 import { NotFoundError } from "../errors";
 import type { AccountView, SessionView } from "./schema";
 
+/** Hand-written (docs/decisions/0013): asked on every page load; on SQLite it runs on the read connection. */
 export async function getAccount(db: Database, userId: string): Promise<AccountView> {
-  const user = await db.prisma.user.findUnique({
-    where: { id: userId },
-    select: { id: true, name: true, email: true, createdAt: true },
-  });
+  const [user] = await db.sql.all<{ id: string; name: string; email: string; createdAt: Date | string }>(
+    `SELECT "id", "name", "email", "createdAt" FROM "user" WHERE "id" = ?`,
+    userId,
+  );
   if (!user) throw new NotFoundError("account not found");
-  return user;
+  return { ...user, createdAt: new Date(user.createdAt) };
 }
 
 /** The user's live sessions, newest first; `currentToken` marks the caller's own. */

@@ -1,5 +1,5 @@
 import superjson from "superjson";
-import type { Database, Tx } from "@/db/client";
+import type { Database, Sql } from "@/db/client";
 import { DomainError } from "../errors";
 
 /**
@@ -9,11 +9,12 @@ import { DomainError } from "../errors";
  * first to commit and then finds its receipt; the primary key (userId,
  * requestId) is the second line of defence.
  */
-export async function findReceipt<T>(tx: Tx, userId: string, requestId: string, operation: string): Promise<T | undefined> {
-  const receipt = await tx.mutationReceipt.findUnique({
-    where: { userId_requestId: { userId, requestId } },
-    select: { operation: true, response: true },
-  });
+export async function findReceipt<T>(sql: Sql, userId: string, requestId: string, operation: string): Promise<T | undefined> {
+  const [receipt] = await sql.all<{ operation: string; response: string }>(
+    `SELECT "operation", "response" FROM "mutation_receipt" WHERE "userId" = ? AND "requestId" = ?`,
+    userId,
+    requestId,
+  );
   if (!receipt) return undefined;
   if (receipt.operation !== operation) {
     throw new DomainError("BAD_REQUEST", `requestId was already used for a different operation (${receipt.operation})`);
@@ -21,11 +22,15 @@ export async function findReceipt<T>(tx: Tx, userId: string, requestId: string, 
   return superjson.parse<T>(receipt.response);
 }
 
-export async function storeReceipt(tx: Tx, userId: string, requestId: string, operation: string, response: unknown): Promise<void> {
-  await tx.mutationReceipt.create({
-    data: { userId, requestId, operation, response: superjson.stringify(response) },
-    select: { requestId: true },
-  });
+export async function storeReceipt(sql: Sql, userId: string, requestId: string, operation: string, response: unknown): Promise<void> {
+  await sql.run(
+    `INSERT INTO "mutation_receipt" ("userId", "requestId", "operation", "response", "createdAt") VALUES (?, ?, ?, ?, ?)`,
+    userId,
+    requestId,
+    operation,
+    superjson.stringify(response),
+    new Date(),
+  );
 }
 
 /** Receipts only need to outlive a client's retry window. */

@@ -16,7 +16,14 @@ interface StoredSetting {
   updatedAt: Date;
 }
 
-const settingFields = { key: true, value: true, version: true, updatedAt: true } as const;
+/** A row as hand-written SQL returns it (src/db/sql.ts: a DateTime is text on SQLite). */
+export interface SettingRow {
+  value: string | null;
+  version: number;
+  updatedAt: Date | string;
+}
+
+export const fromSettingRow = (row: SettingRow): Omit<StoredSetting, "key"> => ({ ...row, updatedAt: new Date(row.updatedAt) });
 
 /** Stored JSON → view; NULL (deleted) or a value the schema no longer accepts reads as the default. */
 export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSetting, "key"> | null): SettingView<K> {
@@ -28,15 +35,18 @@ export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSett
   return view as SettingView<K>;
 }
 
-/** One statement per read, so a reader sees a whole committed value and its version. */
+/**
+ * One statement per read, so a reader sees a whole committed value and its
+ * version. Hand-written (src/db/sql.ts): on SQLite it runs on the read connection.
+ */
 export async function getSetting<K extends SettingKey>(db: Database, userId: string, key: K): Promise<SettingView<K>> {
-  const row = await db.prisma.setting.findUnique({ where: { userId_key: { userId, key } }, select: settingFields });
-  return toSettingView(key, row);
+  const [row] = await db.sql.all<SettingRow>(`SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, key);
+  return toSettingView(key, row ? fromSettingRow(row) : null);
 }
 
 export async function listSettings(db: Database, userId: string): Promise<SettingView[]> {
-  const rows = await db.prisma.setting.findMany({ where: { userId }, select: settingFields });
-  const byKey = new Map(rows.map((row) => [row.key, row]));
+  const rows = await db.sql.all<SettingRow & { key: string }>(`SELECT "key", "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ?`, userId);
+  const byKey = new Map(rows.map((row) => [row.key, fromSettingRow(row)]));
   return SETTING_KEYS.map((key) => toSettingView(key, byKey.get(key) ?? null));
 }
 

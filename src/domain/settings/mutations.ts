@@ -1,7 +1,7 @@
-import type { Database, Tx } from "@/db/client";
+import type { Database, Sql } from "@/db/client";
 import { ConflictError, ValidationError } from "../errors";
 import { writeForUser, type EventLogWriter } from "../writes";
-import { toSettingView, unknownRevision } from "./data";
+import { fromSettingRow, toSettingView, unknownRevision, type SettingRow } from "./data";
 import {
   settingSchemas,
   type DeleteSettingInput,
@@ -49,17 +49,19 @@ export function revertSetting(db: Database, userId: string, input: RevertSetting
 
 function writeSetting(db: Database, userId: string, request: WriteRequest, revertTo?: number): Promise<SettingView> {
   const operation = `settings.${request.action}:${request.key}`;
-  return writeForUser(db, userId, { operation, requestId: request.requestId }, async (tx, log) => {
-    const json = revertTo === undefined ? request.json : await revisionValue(tx, userId, request.key, revertTo);
-    return writeVersioned(tx, log, userId, { ...request, json });
+  return writeForUser(db, userId, { operation, requestId: request.requestId }, async (_tx, log, sql) => {
+    const json = revertTo === undefined ? request.json : await revisionValue(sql, userId, request.key, revertTo);
+    return writeVersioned(sql, log, userId, { ...request, json });
   });
 }
 
-async function revisionValue(tx: Tx, userId: string, key: SettingKey, version: number): Promise<string | null> {
-  const revision = await tx.settingRevision.findUnique({
-    where: { userId_key_version: { userId, key, version } },
-    select: { value: true },
-  });
+async function revisionValue(sql: Sql, userId: string, key: SettingKey, version: number): Promise<string | null> {
+  const [revision] = await sql.all<{ value: string | null }>(
+    `SELECT "value" FROM "setting_revision" WHERE "userId" = ? AND "key" = ? AND "version" = ?`,
+    userId,
+    key,
+    version,
+  );
   if (!revision) throw unknownRevision(key, version);
   if (revision.value !== null && !settingSchemas[key].safeParse(JSON.parse(revision.value)).success) {
     throw new ValidationError(`version ${version} of "${key}" is no longer a valid value`, { toVersion: ["no longer valid"] });
@@ -67,33 +69,49 @@ async function revisionValue(tx: Tx, userId: string, key: SettingKey, version: n
   return revision.value;
 }
 
-const storedFields = { value: true, version: true, updatedAt: true } as const;
+// Hand-written statements (src/db/sql.ts, docs/decisions/0013): the write is one
+// conditional statement whose RETURNING says whether it happened.
+const COLUMNS = `"setting" ("userId", "key", "value", "version", "updatedAt") VALUES (?, ?, ?, 1, ?)`;
+const WRITES = {
+  always: `INSERT INTO ${COLUMNS} ON CONFLICT ("userId", "key") DO UPDATE SET "value" = excluded."value", "version" = "setting"."version" + 1, "updatedAt" = excluded."updatedAt" RETURNING "version"`,
+  ifAbsent: `INSERT INTO ${COLUMNS} ON CONFLICT ("userId", "key") DO NOTHING RETURNING "version"`,
+  ifVersion: `UPDATE "setting" SET "value" = ?, "version" = "version" + 1, "updatedAt" = ? WHERE "userId" = ? AND "key" = ? AND "version" = ? RETURNING "version"`,
+};
+const REVISION_COLUMNS = `"setting_revision" ("userId", "key", "version", "value", "action", "createdAt")`;
+// On PostgreSQL the revision rides in the same statement (one round trip less);
+// SQLite has no INSERT inside WITH, and its statements cost no round trip.
+const WRITES_WITH_REVISION = Object.fromEntries(
+  Object.entries(WRITES).map(([name, write]) => [
+    name,
+    `WITH "written" AS (${write}) INSERT INTO ${REVISION_COLUMNS} SELECT ?::text, ?::text, "version", ?::text, ?::text, ?::timestamp(3) FROM "written" RETURNING "version"`,
+  ]),
+) as typeof WRITES;
 
-async function writeVersioned(tx: Tx, log: EventLogWriter, userId: string, request: WriteRequest): Promise<SettingView> {
-  const { key, json } = request;
-  const where = { userId_key: { userId, key } };
-  const current = await tx.setting.findUnique({ where, select: storedFields });
-  const currentVersion = current?.version ?? 0;
-  if (request.expectedVersion !== undefined && request.expectedVersion !== currentVersion) {
-    throw new ConflictError(`setting "${key}" changed: version ${currentVersion}, not ${request.expectedVersion}`, toSettingView(key, current));
+async function writeVersioned(sql: Sql, log: EventLogWriter, userId: string, request: WriteRequest): Promise<SettingView> {
+  const { key, json, expectedVersion, action } = request;
+  const updatedAt = new Date();
+  // The precondition is in the statement: without expectedVersion the write always
+  // happens (last write in commit order wins); with it, zero rows means the stored
+  // version differs, which is a conflict, never a success.
+  const [kind, params] =
+    expectedVersion === undefined
+      ? (["always", [userId, key, json, updatedAt]] as const)
+      : expectedVersion === 0
+        ? (["ifAbsent", [userId, key, json, updatedAt]] as const)
+        : (["ifVersion", [json, updatedAt, userId, key, expectedVersion]] as const);
+  const withRevision = sql.provider === "postgresql";
+  const [written] = withRevision
+    ? await sql.all<{ version: number }>(WRITES_WITH_REVISION[kind], ...params, userId, key, json, action, updatedAt)
+    : await sql.all<{ version: number }>(WRITES[kind], ...params);
+  if (!written) {
+    const [row] = await sql.all<SettingRow>(`SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, key);
+    const current = row ? fromSettingRow(row) : null;
+    throw new ConflictError(`setting "${key}" changed: version ${current?.version ?? 0}, not ${expectedVersion}`, toSettingView(key, current));
   }
-  const written = { value: json, version: currentVersion + 1, updatedAt: new Date() };
-  if (current) {
-    // The version read above is the precondition of the write; zero rows means
-    // someone else wrote first, which is a conflict, never a success.
-    const { count } = await tx.setting.updateMany({ where: { userId, key, version: currentVersion }, data: written });
-    if (count !== 1) {
-      const now = await tx.setting.findUnique({ where, select: storedFields });
-      throw new ConflictError(`setting "${key}" changed during the write`, toSettingView(key, now));
-    }
-  } else {
-    await tx.setting.create({ data: { userId, key, ...written }, select: { version: true } });
+  if (!withRevision) {
+    await sql.run(`INSERT INTO ${REVISION_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`, userId, key, written.version, json, action, updatedAt);
   }
-  await tx.settingRevision.create({
-    data: { userId, key, version: written.version, value: json, action: request.action },
-    select: { version: true },
-  });
-  const view = toSettingView(key, written);
-  await log.append({ type: settingEventTypes[request.action], entity: "setting", entityId: key, version: written.version, payload: view });
+  const view = toSettingView(key, { value: json, version: written.version, updatedAt });
+  await log.append({ type: settingEventTypes[action], entity: "setting", entityId: key, version: written.version, payload: view });
   return view;
 }

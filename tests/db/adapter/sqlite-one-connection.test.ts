@@ -67,7 +67,39 @@ describeWithApp("standalone queries during another request's transaction on %s",
   });
 });
 
-// A control for the test above: without the wrapper, the same scenario loses data.
+describeWithApp("reads during another request's open write transaction on %s", (app) => {
+  it("answer before it ends (the read connection, docs/decisions/0013) and see the last committed state", async () => {
+    const userId = await seededUser(app);
+    const { db } = app.services;
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    let readsDone!: () => void;
+    const mayCommit = new Promise<void>((resolve) => (readsDone = resolve));
+    // The transaction commits only after the reads have answered: reads that waited
+    // for the writer would never answer, and this test would time out.
+    const committed = db.transaction(async (_tx, sql) => {
+      await sql.run(`UPDATE "setting" SET "value" = ? WHERE "userId" = ? AND "key" = ?`, '"light"', userId, "theme");
+      opened();
+      await mayCommit;
+    });
+    await isOpen;
+    const reads = await Promise.all([
+      db.sql.all<{ value: string }>(`SELECT "value" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, "theme"),
+      db.prisma.setting.findUnique({ where: { userId_key: { userId, key: "theme" } }, select: { value: true } }),
+      app.callerFor(userId).settings.get({ key: "theme" }),
+      app.callerFor(userId).account.me(),
+    ]);
+    readsDone();
+    await committed;
+    expect(reads[0][0]?.value).toBe('"dark"');
+    expect(reads[1]?.value).toBe('"dark"');
+    expect(reads[2].value).toBe("dark");
+    expect(reads[3].id).toBe(userId);
+    expect((await app.callerFor(userId).settings.get({ key: "theme" })).value).toBe("light");
+  });
+});
+
+// A control for the first test above: without the wrapper, the same scenario loses data.
 describe("control on sqlite", () => {
   const app = useTestApp("sqlite");
 
