@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
+import { triggerSystemJob } from "@/domain/jobs/mutations";
 import { apiClient, type ApiClient } from "../../harness/api-client";
 import { seededRandom } from "../../harness/seeded-random";
 import { createTestDatabase, DATABASES, type TestDatabase } from "../../harness/databases";
@@ -47,7 +48,7 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
   const replacements: ServerProcess[] = [];
   const allServers = () => [...(cluster?.servers ?? []), ...replacements];
   const started = performance.now();
-  const figures = { ticks: 0, batches: 0, resent: 0, resendsAfterDeath: 0, expected: 0, seen: 0, missing: 0, extra: 0, events: 0, eventMismatches: 0 };
+  const figures = { ticks: 0, batches: 0, resent: 0, resendsAfterDeath: 0, expected: 0, seen: 0, missing: 0, extra: 0, events: 0, eventMismatches: 0, manualSweeps: 0 };
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -62,7 +63,7 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
     try {
       console.log(
         `[alerts multiprocess ${kind}] ${USERS} users × ${ALERTS_PER_USER} alerts, ${figures.ticks} ticks in ${figures.batches} batches ` +
-          `(${figures.resent} resent on purpose, ${figures.resendsAfterDeath} resent after a dead server), 1 process SIGKILLed and replaced; ` +
+          `(${figures.resent} resent on purpose, ${figures.resendsAfterDeath} resent after a dead server), 1 process SIGKILLed and replaced, ${figures.manualSweeps} sweeps triggered by hand; ` +
           `firings expected ${figures.expected}, seen ${figures.seen}, missing ${figures.missing}, extra ${figures.extra}; ` +
           `alert.fired events ${figures.events}, mismatches ${figures.eventMismatches}; duration ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
@@ -126,6 +127,18 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
         }
       }
     }
+    // ---- The sweep triggered by hand (a manual run of the system job) while ticks arrive,
+    // beside the scheduled sweeps of every process: the oracle below counts any duplicate.
+    let feeding = true;
+    const manualSweeps = new Set<string>();
+    const sweeper = (async () => {
+      while (feeding) {
+        const run = await triggerSystemJob(db!, "alert-sweep");
+        if (run) manualSweeps.add(run.id);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
+    sweeper.catch(() => {}); // awaited (and reported) after the feeds
     const prices = new Map(TICKERS.map((t) => [t, 100]));
     const killAt = Math.floor(BATCHES_PER_CLIENT * 0.4);
     let killer: Promise<void> = Promise.resolve();
@@ -162,7 +175,11 @@ describe.each(DATABASES)(`alerts on %s: ${PROCESSES} server processes, ${FEED_CL
         }
       }),
     );
+    feeding = false;
+    await sweeper;
     await killer;
+    figures.manualSweeps = manualSweeps.size;
+    expect(figures.manualSweeps).toBeGreaterThan(0);
 
     // ---- Settle: every ticker evaluated to its last tick, and no firing for 3 sweeps. A loaded
     // machine may take a while; "not evaluated yet" is reported as such, never as a miss.
