@@ -8,15 +8,23 @@ test("a tab reloaded in the middle of a burst of saves comes back showing the cu
   const [reloaded, saver] = await openSettingsTabs(context, 2);
 
   let running = true;
-  // Saves from API clients, back to back (two keys, one client each).
+  // Saves from API clients (two keys, one client each), about 50 a second each: a
+  // burst the tabs must follow, at a rate that does not depend on how fast the server is
+  // (back to back, a faster write path turned it into 1,000+ events for two tabs on two CPUs).
   const apiBurst = (async () => {
     let n = 0;
-    while (running) await user.api.settings.set.mutate({ key: "alertCooldownSeconds", value: n++ });
+    while (running) {
+      await user.api.settings.set.mutate({ key: "alertCooldownSeconds", value: n++ });
+      await sleep(20);
+    }
     return n;
   })();
   const watchlistBurst = (async () => {
     let n = 0;
-    while (running) await user.api.settings.set.mutate({ key: "watchlist", value: [`T${n++}`, "SPY"] });
+    while (running) {
+      await user.api.settings.set.mutate({ key: "watchlist", value: [`T${n++}`, "SPY"] });
+      await sleep(20);
+    }
     return n;
   })();
   // Saves from another tab, clicking through the chart intervals.
