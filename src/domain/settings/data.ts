@@ -1,4 +1,4 @@
-import type { Database } from "@/db/client";
+import type { Database, Sql } from "@/db/client";
 import { NotFoundError } from "../errors";
 import {
   SETTING_KEYS,
@@ -17,13 +17,13 @@ interface StoredSetting {
 }
 
 /** A row as hand-written SQL returns it (src/db/sql.ts: a DateTime is text on SQLite). */
-export interface SettingRow {
+interface SettingRow {
   value: string | null;
   version: number;
   updatedAt: Date | string;
 }
 
-export const fromSettingRow = (row: SettingRow): Omit<StoredSetting, "key"> => ({ ...row, updatedAt: new Date(row.updatedAt) });
+const fromSettingRow = (row: SettingRow): Omit<StoredSetting, "key"> => ({ ...row, updatedAt: new Date(row.updatedAt) });
 
 /** Stored JSON → view; NULL (deleted) or a value the schema no longer accepts reads as the default. */
 export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSetting, "key"> | null): SettingView<K> {
@@ -40,8 +40,13 @@ export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSett
  * version. Hand-written (src/db/sql.ts): on SQLite it runs on the read connection.
  */
 export async function getSetting<K extends SettingKey>(db: Database, userId: string, key: K): Promise<SettingView<K>> {
-  const [row] = await db.sql.all<SettingRow>(`SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, key);
-  return toSettingView(key, row ? fromSettingRow(row) : null);
+  return toSettingView(key, await storedSetting(db.sql, userId, key));
+}
+
+/** The stored row, or null; `sql` is the database's (a standalone read) or a transaction's. */
+export async function storedSetting(sql: Sql, userId: string, key: SettingKey): Promise<Omit<StoredSetting, "key"> | null> {
+  const [row] = await sql.all<SettingRow>(`SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, key);
+  return row ? fromSettingRow(row) : null;
 }
 
 export async function listSettings(db: Database, userId: string): Promise<SettingView[]> {

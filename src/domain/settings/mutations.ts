@@ -1,7 +1,7 @@
 import type { Database, Sql } from "@/db/client";
 import { ConflictError, ValidationError } from "../errors";
 import { writeForUser, type EventLogWriter } from "../writes";
-import { fromSettingRow, toSettingView, unknownRevision, type SettingRow } from "./data";
+import { storedSetting, toSettingView, unknownRevision } from "./data";
 import {
   settingSchemas,
   type DeleteSettingInput,
@@ -104,8 +104,7 @@ async function writeVersioned(sql: Sql, log: EventLogWriter, userId: string, req
     ? await sql.all<{ version: number }>(WRITES_WITH_REVISION[kind], ...params, userId, key, json, action, updatedAt)
     : await sql.all<{ version: number }>(WRITES[kind], ...params);
   if (!written) {
-    const [row] = await sql.all<SettingRow>(`SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, key);
-    const current = row ? fromSettingRow(row) : null;
+    const current = await storedSetting(sql, userId, key);
     throw new ConflictError(`setting "${key}" changed: version ${current?.version ?? 0}, not ${expectedVersion}`, toSettingView(key, current));
   }
   if (!withRevision) {
