@@ -10,6 +10,7 @@ import { withRetry, type RetryOptions } from "./retry";
 import { openNotificationListener, type NotificationListener } from "./notify";
 
 export type { Sql, SqlValue } from "./sql";
+export { isUniqueViolation } from "./sql";
 
 /**
  * The only module that creates a PrismaClient. The SQLite client's type is the

@@ -52,3 +52,9 @@ export function postgresStatement(text: string): { name?: string; text: string }
   }
   return statement;
 }
+
+/** A unique-key refusal, from Prisma (P2002), PostgreSQL (23505) or SQLite, whichever layer ran the statement. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "P2002" || code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
+}

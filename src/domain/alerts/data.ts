@@ -1,4 +1,4 @@
-import type { Database, Tx } from "@/db/client";
+import type { Database, Sql, SqlValue, Tx } from "@/db/client";
 import { NotFoundError } from "../errors";
 import { getSetting } from "../settings/data";
 import { parseInput } from "../validation";
@@ -98,28 +98,43 @@ export async function listFirings(db: Database, userId: string, rawInput: Firing
   return { firings: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
 }
 
+/** The columns of `firingStateColumns`, for hand-written statements (src/db/sql.ts). */
+export const FIRING_STATE_SQL = Object.keys(firingStateColumns)
+  .map((column) => `"${column}"`)
+  .join(", ");
+
+const DATE_COLUMNS = ["expiresAt", "triggeredAt", "createdAt", "updatedAt", "lastFiredAt", "windowStartAt"] as const;
+
+/** A row of FIRING_STATE_SQL as hand-written SQL returns it (a DateTime is text on SQLite) → the Prisma shape. */
+export function candidateFromSqlRow(row: Record<string, unknown>): CandidateAlert {
+  const alert = { ...row } as Record<string, unknown>;
+  for (const column of DATE_COLUMNS) alert[column] = row[column] === null ? null : new Date(row[column] as string | Date);
+  return alert as unknown as CandidateAlert;
+}
+
+const armedOfTicker = (condition: string, range: string) =>
+  `SELECT ${FIRING_STATE_SQL} FROM "alert" WHERE "ticker" = ? AND "condition" = '${condition}' AND "state" = 'armed' AND ${range}`;
+const ABOVE = armedOfTicker("above", `"threshold" < ?`);
+const BELOW = armedOfTicker("below", `"threshold" > ?`);
+const CROSSED_UP = armedOfTicker("crossesUp", `"threshold" > ? AND "threshold" <= ?`);
+const CROSSED_DOWN = armedOfTicker("crossesDown", `"threshold" < ? AND "threshold" >= ?`);
+const ORDER = ` ORDER BY "userId", "id"`;
+
 /**
- * The armed alerts of `ticker` whose condition `tick` meets: one indexed query
- * over (ticker, condition, state, threshold) — the thresholds inside the range
- * the tick reached or crossed — never a scan of every alert.
+ * The armed alerts of `ticker` whose condition `tick` meets: one statement, each
+ * part a range scan of the (ticker, condition, state, threshold) index — the
+ * thresholds inside the range the tick reached or crossed — never a scan of
+ * every alert. Hand-written: it runs once per tick (docs/decisions/0013).
  */
-export async function alertsMetBy(db: Database, ticker: string, tick: Tick, previous: Tick | null): Promise<CandidateAlert[]> {
-  const crossings = previous
-    ? [
-        ...(previous.price < tick.price ? [{ condition: "crossesUp", threshold: { gt: previous.price, lte: tick.price } }] : []),
-        ...(previous.price > tick.price ? [{ condition: "crossesDown", threshold: { lt: previous.price, gte: tick.price } }] : []),
-      ]
-    : [];
-  const rows = await db.prisma.alert.findMany({
-    where: {
-      ticker,
-      state: "armed",
-      OR: [{ condition: "above", threshold: { lt: tick.price } }, { condition: "below", threshold: { gt: tick.price } }, ...crossings],
-    },
-    select: firingStateColumns,
-    orderBy: [{ userId: "asc" }, { id: "asc" }],
-  });
-  return rows as CandidateAlert[];
+export async function alertsMetBy(sql: Sql, ticker: string, tick: Tick, previous: Tick | null): Promise<CandidateAlert[]> {
+  const parts = [ABOVE, BELOW];
+  const params: SqlValue[] = [ticker, tick.price, ticker, tick.price];
+  if (previous && previous.price !== tick.price) {
+    parts.push(previous.price < tick.price ? CROSSED_UP : CROSSED_DOWN);
+    params.push(ticker, previous.price, tick.price);
+  }
+  const rows = await sql.all<Record<string, unknown>>(parts.join(" UNION ALL ") + ORDER, ...params);
+  return rows.map(candidateFromSqlRow);
 }
 
 /** The tickers a user's screens show: the watchlist and every alert's ticker. */

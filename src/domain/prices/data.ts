@@ -1,4 +1,4 @@
-import type { Database, Tx } from "@/db/client";
+import type { Database, Sql } from "@/db/client";
 import { parseInput } from "../validation";
 import { historyInput, latestInput, type HistoryInput, type LatestInput, type TickView } from "./schema";
 
@@ -27,10 +27,21 @@ export async function priceHistory(db: Database, rawInput: HistoryInput): Promis
   return rows.reverse();
 }
 
-/** Ticks `from..to` (inclusive) of one ticker in sequence order, read in `tx` or outside. */
-export async function ticksBetween(db: Database | Tx, ticker: string, from: number, to: number): Promise<TickView[]> {
-  const client = "prisma" in db ? db.prisma : db;
-  return client.priceTick.findMany({ where: { ticker, seq: { gte: from, lte: to } }, select: tickColumns, orderBy: { seq: "asc" } });
+/** Ticks `from..to` (inclusive) of one ticker in sequence order. Hand-written: the evaluator reads them for every batch. */
+export async function ticksBetween(sql: Sql, ticker: string, from: number, to: number): Promise<TickView[]> {
+  const rows = await sql.all<TickView & { at: Date | string }>(
+    `SELECT "ticker", "seq", "price", "at" FROM "price_tick" WHERE "ticker" = ? AND "seq" >= ? AND "seq" <= ? ORDER BY "seq"`,
+    ticker,
+    from,
+    to,
+  );
+  return rows.map((row) => ({ ...row, at: new Date(row.at) }));
+}
+
+/** The ticker's sequence and how far the alert evaluator has got (null: never ingested). */
+export async function tickerCursor(sql: Sql, ticker: string): Promise<{ seq: number; evaluatedSeq: number } | null> {
+  const [row] = await sql.all<{ seq: number; evaluatedSeq: number }>(`SELECT "seq", "evaluatedSeq" FROM "ticker" WHERE "ticker" = ?`, ticker);
+  return row ?? null;
 }
 
 /** Tickers with ticks not yet evaluated against the alerts (evaluatedSeq behind seq). */

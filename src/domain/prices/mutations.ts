@@ -1,5 +1,5 @@
 import superjson from "superjson";
-import type { Database } from "@/db/client";
+import { isUniqueViolation, type Database } from "@/db/client";
 import { DomainError } from "../errors";
 import { parseInput } from "../validation";
 import { ingestInput, type IngestInput, type IngestResult } from "./schema";
@@ -7,42 +7,38 @@ import { ingestInput, type IngestInput, type IngestResult } from "./schema";
 /** Emitted on `db.bus` after an ingest commits, with the tickers it touched (the alert evaluator listens). */
 export const TICKS_COMMITTED = "ticks-committed";
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
-
 /**
  * Stores a batch of ticks, all or nothing. Each ticker's ticks get the next
  * numbers of that ticker's sequence, in commit order: the transaction bumps the
- * ticker's counter row (tickers in sorted order, so two batches never wait on
- * each other in a cycle), which also serializes ingests of one ticker.
+ * ticker's counter row (creating it the first time; tickers in sorted order, so
+ * two batches never wait on each other in a cycle), which also serializes
+ * ingests of one ticker.
  * With a requestId, the batch row is the transaction's first write: a resent
  * batch collides on its primary key, stores nothing and gets the first answer.
+ * Hand-written statements (src/db/sql.ts): a feed sends batches many times a second.
  */
 export async function ingestTicks(db: Database, accountId: string, rawInput: IngestInput): Promise<IngestResult> {
   const { ticks, requestId } = parseInput(ingestInput, rawInput, "invalid price batch");
   const byTicker = new Map<string, typeof ticks>();
   for (const tick of ticks) byTicker.set(tick.ticker, [...(byTicker.get(tick.ticker) ?? []), tick]);
   const tickers = [...byTicker.keys()].sort();
-  await ensureTickers(db, tickers);
 
   let result: IngestResult;
   try {
-    result = await db.transaction(async (tx) => {
-      if (requestId) await tx.priceBatch.create({ data: { requestId, accountId, response: "" }, select: { requestId: true } });
+    result = await db.transaction(async (_tx, sql) => {
+      const now = new Date();
+      if (requestId) await sql.run(RECORD_BATCH, requestId, accountId, "", now);
       const assigned: IngestResult["tickers"] = [];
       for (const ticker of tickers) {
         const batch = byTicker.get(ticker)!;
         const last = batch[batch.length - 1]!;
-        const { seq } = await tx.ticker.update({
-          where: { ticker },
-          data: { seq: { increment: batch.length }, lastPrice: last.price, lastAt: last.at },
-          select: { seq: true },
-        });
+        const [{ seq }] = (await sql.all<{ seq: number }>(BUMP_TICKER, ticker, batch.length, last.price, last.at, now)) as [{ seq: number }];
         const firstSeq = seq - batch.length + 1;
-        await tx.priceTick.createMany({ data: batch.map((tick, i) => ({ ticker, seq: firstSeq + i, price: tick.price, at: tick.at })) });
+        for (const [i, tick] of batch.entries()) await sql.run(INSERT_TICK, ticker, firstSeq + i, tick.price, tick.at, now);
         assigned.push({ ticker, firstSeq, lastSeq: seq });
       }
       const answer: IngestResult = { accepted: ticks.length, tickers: assigned, replayed: false };
-      if (requestId) await tx.priceBatch.update({ where: { requestId }, data: { response: superjson.stringify(answer) }, select: { requestId: true } });
+      if (requestId) await sql.run(`UPDATE "price_batch" SET "response" = ? WHERE "requestId" = ?`, superjson.stringify(answer), requestId);
       return answer;
     });
   } catch (error) {
@@ -53,25 +49,19 @@ export async function ingestTicks(db: Database, accountId: string, rawInput: Ing
   return result;
 }
 
+const RECORD_BATCH = `INSERT INTO "price_batch" ("requestId", "accountId", "response", "createdAt") VALUES (?, ?, ?, ?)`;
+// Creates the counter row the first time, bumps it after; RETURNING gives the batch's last number.
+const BUMP_TICKER = `INSERT INTO "ticker" ("ticker", "seq", "evaluatedSeq", "lastPrice", "lastAt", "updatedAt") VALUES (?, ?, 0, ?, ?, ?)
+  ON CONFLICT ("ticker") DO UPDATE SET "seq" = "ticker"."seq" + excluded."seq", "lastPrice" = excluded."lastPrice",
+  "lastAt" = excluded."lastAt", "updatedAt" = excluded."updatedAt" RETURNING "seq"`;
+const INSERT_TICK = `INSERT INTO "price_tick" ("ticker", "seq", "price", "at", "createdAt") VALUES (?, ?, ?, ?, ?)`;
+
 async function replayedBatch(db: Database, accountId: string, requestId: string): Promise<IngestResult> {
-  const batch = await db.prisma.priceBatch.findUnique({ where: { requestId }, select: { accountId: true, response: true } });
+  const [batch] = await db.sql.all<{ accountId: string; response: string }>(`SELECT "accountId", "response" FROM "price_batch" WHERE "requestId" = ?`, requestId);
   if (!batch || batch.accountId !== accountId || !batch.response) {
     throw new DomainError("BAD_REQUEST", "requestId was already used for another batch", { fieldErrors: { requestId: ["already used"] } });
   }
   return { ...superjson.parse<IngestResult>(batch.response), replayed: true };
-}
-
-/** Creates missing counter rows; a concurrent creator winning is fine. */
-async function ensureTickers(db: Database, tickers: string[]): Promise<void> {
-  const existing = await db.prisma.ticker.findMany({ where: { ticker: { in: tickers } }, select: { ticker: true } });
-  const known = new Set(existing.map((row) => row.ticker));
-  for (const ticker of tickers.filter((t) => !known.has(t))) {
-    try {
-      await db.prisma.ticker.create({ data: { ticker }, select: { ticker: true } });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
-  }
 }
 
 /**
