@@ -84,6 +84,14 @@ export async function benchDatabase(kind: DatabaseKind, s: BenchSettings): Promi
       return { ...result, cpuUs, rssMiB };
     };
 
+    // Each server fresh from its start runs its first rows cold (JIT, caches), whichever row comes
+    // first would pay for it: every server gets the same longer warm-up on its read endpoints first.
+    const prewarm = (o: Omit<LoadOptions, "seconds">) => (s.warmup > 0 ? load({ ...o, seconds: 3 * s.warmup, connections: s.connections }) : null);
+    await prewarm({ url: `${peerApi}/noop` });
+    await prewarm({ url: `${noop.url}/api/trpc/noop`, perConnection: users });
+    await prewarm({ url: `${voApi}/account.me`, perConnection: users });
+    await prewarm({ url: `${voApi}/settings.get${query({ key: "theme" })}`, perConnection: users });
+
     // Reads: the no-op queries are the yardsticks for account.me and settings.get.
     results["peer.noop"] = await measure(peer.pid, { url: `${peerApi}/noop` });
     results["vo.noop"] = await measure(noop.pid, { url: `${noop.url}/api/trpc/noop`, perConnection: users });

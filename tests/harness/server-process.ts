@@ -51,6 +51,8 @@ export interface StartServerOptions {
   databaseUrl: string;
   /** Folder for the generated auth secret; every process of one test must share it. */
   secretsDir: string;
+  /** Extra node flags (e.g. `--cpu-prof` to profile a bench run; NODE_OPTIONS refuses it). */
+  execArgv?: string[];
   /** Extra environment (wins over the defaults). */
   env?: Record<string, string | undefined>;
   /** How long to wait for /healthz (default 90 s: four processes compile TypeScript at once on two CPUs). */
@@ -144,7 +146,7 @@ async function startOnce(options: StartServerOptions, port: number): Promise<Ser
   });
 
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry ?? process.env.VO_TEST_SERVER_ENTRY ?? SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), "--import", "tsx", options.entry ?? process.env.VO_TEST_SERVER_ENTRY ?? SERVER_ENTRY], {
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
