@@ -50,7 +50,7 @@ const naiveEvaluator: Evaluator = async (db, ticker) => {
   for (const tick of ticks.filter((t) => t.seq > cursor.evaluatedSeq)) {
     const armed = (await db.sql.all<Record<string, unknown>>(ARMED_OF_TICKER, ticker)).map(candidateFromSqlRow);
     for (const alert of armed) {
-      if (mayFire(alert as unknown as FiringState, tick, previous) && (await claimFiring(db, ticker, alert, tick, previous))) report.fired++;
+      if (mayFire(alert as unknown as FiringState, tick, previous) && (await claimFiring(db, alert, tick, previous))) report.fired++;
     }
     report.evaluated++;
     previous = tick;

@@ -67,7 +67,7 @@ export async function fireAlertsAt(db: Database, ticker: string, tick: Tick, pre
   // Distinct alerts, each claimed in its own transaction under one owner's lock: they can run side
   // by side (a tick that fires many users' alerts), never holding two locks, so never deadlocking.
   for (let i = 0; i < candidates.length; i += CLAIMS_AT_ONCE) {
-    const claims = candidates.slice(i, i + CLAIMS_AT_ONCE).map((candidate) => claimFiring(db, ticker, candidate, tick, previous));
+    const claims = candidates.slice(i, i + CLAIMS_AT_ONCE).map((candidate) => claimFiring(db, candidate, tick, previous));
     fired += (await Promise.all(claims)).filter(Boolean).length;
   }
   return fired;
@@ -108,7 +108,7 @@ async function markFired(sql: Sql, alert: CandidateAlert, tick: Tick): Promise<C
 }
 
 /** Claims and records one firing of `candidate` by `tick`; false if it is not (or no longer) due. */
-export async function claimFiring(db: Database, ticker: string, candidate: CandidateAlert, tick: Tick, previous: Tick | null): Promise<boolean> {
+export async function claimFiring(db: Database, candidate: CandidateAlert, tick: Tick, previous: Tick | null): Promise<boolean> {
   // The candidate was read after the tick committed: if it cannot fire as read, skipping is
   // the same as this evaluation having run a moment earlier (an arming after it gets the sweep's re-check).
   if (!mayFire(candidate as unknown as FiringState, tick, previous)) return false;
@@ -126,7 +126,7 @@ export async function claimFiring(db: Database, ticker: string, candidate: Candi
       fired = await markFired(sql, claimed, tick);
       if (!fired) return false;
     }
-    const firing = { id: randomUUID(), alertId: claimed.id, arming: claimed.arming, ticker, tickSeq: tick.seq, price: tick.price, tickAt: tick.at, firedAt: new Date() };
+    const firing = { id: randomUUID(), alertId: claimed.id, arming: claimed.arming, ticker: claimed.ticker, tickSeq: tick.seq, price: tick.price, tickAt: tick.at, firedAt: new Date() };
     // Unique per (alert, arming): a second record of this arming fails and rolls the claim back.
     await sql.run(RECORD_FIRING, firing.id, firing.alertId, claimed.userId, firing.arming, firing.ticker, firing.tickSeq, firing.price, firing.tickAt, firing.firedAt);
     const alert = toAlertView(fired);
