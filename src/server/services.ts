@@ -1,3 +1,4 @@
+import { IdentityCache } from "@/domain/account/lib/identity-cache";
 import { EventTailer } from "@/domain/events/lib/tailer";
 import { PriceTailer } from "@/domain/prices/lib/price-tailer";
 import { createApiKeyCipher, type ApiKeyCipher } from "@/domain/providers/lib/api-key-cipher";
@@ -11,6 +12,8 @@ export interface AppServices {
   db: Database;
   auth: Auth;
   sessions: SessionCache;
+  /** Sign-in identities, written once at sign-up, so read once per process (`account.me`). */
+  identities: IdentityCache;
   tailer: EventTailer;
   /** Feeds live price subscriptions. */
   prices: PriceTailer;
@@ -58,6 +61,7 @@ export async function startServices(options: ServiceOptions): Promise<AppService
     db,
     auth,
     sessions,
+    identities: new IdentityCache(),
     tailer,
     prices: new PriceTailer(db),
     feedAccounts: new Set((options.feedAccounts ?? commaList(process.env.VO_FEED_ACCOUNTS)).map((email) => email.toLowerCase())),

@@ -1,9 +1,15 @@
 import type { Database } from "@/db/client";
 import { NotFoundError } from "../errors";
+import type { IdentityCache } from "./lib/identity-cache";
 import type { AccountView, SessionView } from "./schema";
 
-/** Hand-written (docs/decisions/0013): asked on every page load; on SQLite it runs on the read connection. */
-export async function getAccount(db: Database, userId: string): Promise<AccountView> {
+/** The sign-in identity; through `identities` it is read once per process (docs/decisions/0014). */
+export function getAccount(db: Database, userId: string, identities?: IdentityCache): Promise<AccountView> {
+  return identities ? identities.get(userId, () => readAccount(db, userId)) : readAccount(db, userId);
+}
+
+/** Hand-written (docs/decisions/0013); on SQLite it runs on the read connection. */
+async function readAccount(db: Database, userId: string): Promise<AccountView> {
   const [user] = await db.sql.all<{ id: string; name: string; email: string; createdAt: Date | string }>(
     `SELECT "id", "name", "email", "createdAt" FROM "user" WHERE "id" = ?`,
     userId,

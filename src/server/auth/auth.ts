@@ -8,6 +8,9 @@ import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { signInGuard } from "./sign-in-guard";
 import { checkAuthInput } from "./sign-up-input";
 
+/** Better Auth endpoints that would rewrite a user row's identity; they answer 404. */
+export const IDENTITY_WRITING_PATHS = ["/update-user", "/change-email", "/delete-user", "/delete-user/callback"] as const;
+
 export interface AuthOptions {
   /** The app's own origins (scheme://host:port); requests from others are refused. */
   origins: string[];
@@ -41,6 +44,9 @@ export function createAuth(db: Database, options: AuthOptions) {
       customRules: { "/sign-in/email": { window: 60, max: 30 }, "/sign-up/email": { window: 60, max: 30 } },
     },
     telemetry: { enabled: false },
+    // The user row's name and email are written once, at sign-up, so every process may
+    // keep them (IdentityCache, docs/decisions/0014); what a trader edits is the profile.
+    disabledPaths: [...IDENTITY_WRITING_PATHS],
     // The client address comes only from server.ts, which sets this header from the
     // TCP peer (or, behind a TRUSTED_PROXIES hop, the forwarded chain) and drops
     // whatever the client sent under that name; X-Forwarded-For is never read here.

@@ -9,7 +9,7 @@ import { authedProcedure, router, sessionProcedure } from "../trpc/init";
 
 // Strict output schemas: nothing beyond the views (no secret hash, no session token) leaves.
 export const accountRouter = router({
-  me: authedProcedure.output(accountViewSchema).query(({ ctx }) => getAccount(ctx.services.db, ctx.userId)),
+  me: authedProcedure.output(accountViewSchema).query(({ ctx }) => getAccount(ctx.services.db, ctx.userId, ctx.services.identities)),
   tokens: router({
     list: sessionProcedure.output(z.array(tokenViewSchema)).query(({ ctx }) => listTokens(ctx.services.db, ctx.userId)),
     create: sessionProcedure

@@ -244,4 +244,24 @@ describe.each(DATABASES)("credentials and identity on %s", (kind) => {
     expect((await call("account.me", { cookie: a.cookie })).status).toBe(401);
     expect((await call("account.me", { cookie: otherCookie })).status).toBe(401);
   });
+  it("the sign-in identity is fixed at sign-up: no endpoint rewrites it, so account.me agrees in every process", async () => {
+    const a = await account();
+    const before = [data(await call("account.me", { cookie: a.cookie }, undefined, "GET", 0)), data(await call("account.me", { cookie: a.cookie }, undefined, "GET", 1))];
+    const attempts: Array<[string, unknown]> = [
+      ["/update-user", { name: "Renamed" }],
+      ["/change-email", { newEmail: `renamed-${randomUUID()}@example.test` }],
+      ["/delete-user", { password: a.password }],
+    ];
+    for (const [path, body] of attempts) {
+      const res = await fetch(`${url(1)}/api/auth${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: url(1), cookie: a.cookie },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${path}: ${await res.text()}`).toBe(404);
+    }
+    const after = [data(await call("account.me", { cookie: a.cookie }, undefined, "GET", 0)), data(await call("account.me", { cookie: a.cookie }, undefined, "GET", 1))];
+    expect(after).toEqual(before);
+    expect(after[0]).toMatchObject({ id: a.userId, name: "Trader", email: a.email });
+  });
 });
