@@ -84,7 +84,7 @@ export const feedProcedure = authedProcedure.use(async ({ ctx, next }) => {
   if (ctx.principal.via === "token" && !ctx.principal.scopes.has("ingest")) {
     throw new TRPCError({ code: "FORBIDDEN", message: 'this API token lacks the "ingest" scope' });
   }
-  const { email } = await getAccount(ctx.services.db, ctx.userId);
+  const { email } = await getAccount(ctx.services.db, ctx.userId, ctx.services.identities);
   if (!ctx.services.feedAccounts.has(email.toLowerCase())) {
     throw new TRPCError({ code: "FORBIDDEN", message: "only feed accounts may ingest prices" });
   }
