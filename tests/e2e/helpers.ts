@@ -43,23 +43,32 @@ export async function expectLive(page: Page, timeout = 15_000): Promise<void> {
 /**
  * A barrier across tabs: every tab clicks its elements at the same wall-clock
  * moment (the tabs and the runner share one clock), so the saves really race.
+ * Resolves, per target, the test ids that were already chosen (`data-checked`) at
+ * the moment of the click.
  */
-export async function clickTogether(targets: Array<{ page: Page; testIds: string[] }>, leadMs = 300): Promise<void> {
+export async function clickTogether(targets: Array<{ page: Page; testIds: string[] }>, leadMs = 300): Promise<Array<Set<string>>> {
   const at = Date.now() + leadMs;
-  await Promise.all(
+  return Promise.all(
     targets.map(({ page, testIds }) =>
       page.evaluate(
         ({ ids, at }) =>
-          new Promise<void>((resolve, reject) => {
-            const elements = ids.map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`));
-            if (elements.some((element) => !element)) return reject(new Error(`missing one of ${ids.join(", ")}`));
+          new Promise<string[]>((resolve, reject) => {
+            const find = () => ids.map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`));
+            if (find().some((element) => !element)) return reject(new Error(`missing one of ${ids.join(", ")}`));
             setTimeout(() => {
+              // Looked up again at the moment of the click: a live update may have re-rendered
+              // the control since, and a click on the detached old node reaches no handler.
+              const elements = find();
+              if (elements.some((element) => !element)) return reject(new Error(`missing one of ${ids.join(", ")} at click time`));
+              // An option already chosen when its click lands (a live update from another tab
+              // got there first) makes the click a no-op: the caller learns which ones.
+              const alreadyChosen = ids.filter((_, i) => elements[i]!.hasAttribute("data-checked"));
               for (const element of elements) element!.click();
-              resolve();
+              resolve(alreadyChosen);
             }, Math.max(0, at - Date.now()));
           }),
         { ids: testIds, at },
-      ),
+      ).then((ids) => new Set(ids)),
     ),
   );
 }
