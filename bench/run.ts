@@ -8,6 +8,8 @@
  *
  *   BENCH_QUICK=1     2 s per run (after 1 s warm-up), no further figures
  *   BENCH_SECONDS=n   seconds per measured run (default 5)
+ *   BENCH_ROUNDS=n    rounds per database (default 3, quick 1): every row is the median of its
+ *                     rounds, and each target prints its ratio in every round beside the median
  *   BENCH_ONLY=sqlite|postgresql
  *   TEST_DATABASE_URL_PG  the PostgreSQL server for throw-away databases
  *                     (default postgresql://postgres@127.0.0.1:5432/test; skipped when unreachable)
@@ -15,7 +17,7 @@
 import type { DatabaseKind } from "../tests/harness/databases";
 import { emptyHttpServer, rawPostgresConditionalUpdates, rawSqliteConditionalUpdates } from "./ceilings";
 import { moreFigures } from "./more";
-import { benchDatabase, type BenchSettings, type Results } from "./side-by-side";
+import { benchDatabase, medianResults, type BenchSettings, type Results } from "./side-by-side";
 import { printTables, type Ceilings } from "./table";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -39,18 +41,25 @@ for (const kind of ["sqlite", "postgresql"] as const) {
   kinds.push(kind);
 }
 
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3)));
 const started = performance.now();
 const results = new Map<DatabaseKind, Results>();
+const perRound = new Map<DatabaseKind, Results[]>();
 const ceilings: Ceilings = { http: await emptyHttpServer(settings.seconds, settings.warmup), raw: new Map() };
 for (const kind of kinds) {
-  progress(`${kind}: the peer and Virtual Office`);
-  results.set(kind, await benchDatabase(kind, settings));
+  const measured: Results[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    progress(`${kind}: the peer and Virtual Office${rounds > 1 ? `, round ${round} of ${rounds}` : ""}`);
+    measured.push(await benchDatabase(kind, settings));
+  }
+  perRound.set(kind, measured);
+  results.set(kind, medianResults(measured));
   progress(`${kind}: raw ceiling`);
   ceilings.raw.set(kind, kind === "sqlite" ? rawSqliteConditionalUpdates(2) : await rawPostgresOnThrowAway(2));
 }
 const more = QUICK ? [] : (progress("further figures"), await moreFigures(settings));
 
-printTables({ settings, kinds, results, ceilings, more, quick: QUICK, minutes: (performance.now() - started) / 60_000 });
+printTables({ settings, kinds, results, perRound, ceilings, more, quick: QUICK, minutes: (performance.now() - started) / 60_000 });
 process.exit(0);
 
 function progress(what: string) {

@@ -154,3 +154,35 @@ async function beside(reader: () => Promise<Load>, storm: () => Promise<Load>): 
   const writes = await storming;
   return { ...read, note: `beside ${Math.round(writes.rps)} writes/s` };
 }
+
+/**
+ * Each row's median over the rounds, field by field. Why medians (a quiet machine is not
+ * guaranteed here): one round that a neighbour's load hit moves a ratio by a third, and
+ * a tail ratio (reads beside a storm) by several times; the median of three does not.
+ */
+export function medianResults(rounds: Results[]): Results {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const merged: Results = {};
+  for (const row of new Set(rounds.flatMap((r) => Object.keys(r) as Row[]))) {
+    const all = rounds.map((r) => r[row]).filter((m): m is Measured => m !== undefined);
+    const of = (field: "rps" | "p50" | "p99" | "cpuUs" | "rssMiB") => {
+      const values = all.map((m) => m[field]).filter((v): v is number => v !== undefined);
+      return values.length > 0 ? median(values) : undefined;
+    };
+    merged[row] = {
+      rps: of("rps")!,
+      p50: of("p50")!,
+      p99: of("p99")!,
+      cpuUs: of("cpuUs"),
+      rssMiB: of("rssMiB"),
+      errors: all.reduce((sum, m) => sum + m.errors, 0),
+      ok: all.reduce((sum, m) => sum + m.ok, 0),
+      note: all[0]?.note,
+    };
+  }
+  return merged;
+}

@@ -12,7 +12,10 @@ export interface Ceilings {
 export interface Report {
   settings: BenchSettings;
   kinds: DatabaseKind[];
+  /** Each row: the median over the rounds. */
   results: Map<DatabaseKind, Results>;
+  /** Every round as measured, for the targets' spread. */
+  perRound: Map<DatabaseKind, Results[]>;
   ceilings: Ceilings;
   more: Line[];
   /** Extra tables (alert firing), already formatted. */
@@ -81,6 +84,7 @@ export function printTables(report: Report) {
   const out: string[] = [];
   out.push(
     `\nVirtual Office beside a t3-style peer — ${s.seconds} s per run${s.warmup ? ` after ${s.warmup} s warm-up` : ""}, ${s.connections} connections, one server process each (API only)${report.quick ? ", BENCH_QUICK" : ""}`,
+    `Each figure is the median of ${rounds(report)} round(s), every round with fresh servers and databases.`,
   );
   out.push("Ratios compare with the peer measured in the same run; absolute figures move with the machine's load.");
   out.push("CPU µs/req: the server process's CPU time per answered request (work, without the queueing).");
@@ -117,28 +121,50 @@ function rss(r: Results): string[] {
   return [vo && peer ? `${int(vo)} / ${int(peer)}` : "", "", "", "", vo && peer ? ratio(vo, peer) : ""];
 }
 
+function rounds(report: Report): number {
+  return Math.max(1, ...[...report.perRound.values()].map((r) => r.length));
+}
+
 function targets(report: Report): string[] {
   const lines: string[] = [];
   for (const kind of report.kinds) {
-    const r = report.results.get(kind) ?? {};
-    const check = (what: string, value: number | undefined, goal: string, met: boolean | undefined) =>
-      lines.push(`  ${LABEL[kind].padEnd(10)} ${what.padEnd(48)} ${value === undefined ? "—" : value.toFixed(2).padStart(6)}  (${goal})  ${met === undefined ? "" : met ? "met" : "NOT met"}`);
-    const q = (a?: Measured, b?: Measured, f: (m: Measured) => number = (m) => m.rps) => (a && b ? f(a) / f(b) : undefined);
-    const set = q(r["vo.set32"], r["peer.save32"]);
-    check("settings.set 32 users ÷ peer upsert, throughput", set, "≥ 1.0", set === undefined ? undefined : set >= 1.0);
-    const tail = q(r["vo.set32"], r["peer.save32"], (m) => m.p99);
-    check("settings.set 32 users ÷ peer upsert, p99", tail, "≤ 1.5", tail === undefined ? undefined : tail <= 1.5);
-    for (const [row, name] of [["vo.get", "settings.get"], ["vo.me", "account.me"]] as const) {
-      const v = q(r[row], r["vo.noop"]);
-      check(`${name} ÷ no-op query through the VO stack`, v, "≥ 0.7", v === undefined ? undefined : v >= 0.7);
-      const p = q(r[row], r["peer.noop"]);
-      check(`${name} ÷ the peer's no-op query`, p, "≥ 0.7", p === undefined ? undefined : p >= 0.7);
-    }
-    for (const [row, name] of [["vo.readStorm", "a write storm"], ["vo.readHalf", "writes at half capacity"]] as const) {
-      const answered = r[row] && r[row]!.ok > 0;
-      const v = answered ? q(r[row], r["vo.readIdle"], (m) => m.p99) : undefined;
-      check(`reads beside ${name} ÷ idle, p99`, v, "≤ 2.0", v === undefined ? (r[row] ? false : undefined) : v <= 2.0);
-    }
+    lines.push(...targetsOf(kind, report.results.get(kind) ?? {}, report.perRound.get(kind) ?? []));
   }
   return lines;
+}
+
+/** Each target on the medians, then (with several rounds) its value in every round. */
+function targetsOf(kind: DatabaseKind, medians: Results, rounds: Results[]): string[] {
+  const lines: string[] = [];
+  const spread = rounds.length > 1 ? rounds.map((round) => evaluate(kind, round, () => {})) : [];
+  evaluate(kind, medians, (line, index) =>
+    lines.push(spread.length > 0 ? `${line}   rounds: ${spread.map((values) => values[index] ?? "—").join(", ")}` : line),
+  );
+  return lines;
+}
+
+/** Calls `emit` with each target's line; returns each target's value as text, in order. */
+function evaluate(kind: DatabaseKind, r: Results, emit: (line: string, index: number) => void): string[] {
+  const values: string[] = [];
+  const check = (what: string, value: number | undefined, goal: string, met: boolean | undefined) => {
+    values.push(value === undefined ? "—" : value.toFixed(2));
+    emit(`  ${LABEL[kind].padEnd(10)} ${what.padEnd(48)} ${value === undefined ? "—" : value.toFixed(2).padStart(6)}  (${goal})  ${met === undefined ? "" : met ? "met" : "NOT met"}`, values.length - 1);
+  };
+  const q = (a?: Measured, b?: Measured, f: (m: Measured) => number = (m) => m.rps) => (a && b ? f(a) / f(b) : undefined);
+  const set = q(r["vo.set32"], r["peer.save32"]);
+  check("settings.set 32 users ÷ peer upsert, throughput", set, "≥ 1.0", set === undefined ? undefined : set >= 1.0);
+  const tail = q(r["vo.set32"], r["peer.save32"], (m) => m.p99);
+  check("settings.set 32 users ÷ peer upsert, p99", tail, "≤ 1.5", tail === undefined ? undefined : tail <= 1.5);
+  for (const [row, name] of [["vo.get", "settings.get"], ["vo.me", "account.me"]] as const) {
+    const v = q(r[row], r["vo.noop"]);
+    check(`${name} ÷ no-op query through the VO stack`, v, "≥ 0.7", v === undefined ? undefined : v >= 0.7);
+    const p = q(r[row], r["peer.noop"]);
+    check(`${name} ÷ the peer's no-op query`, p, "≥ 0.7", p === undefined ? undefined : p >= 0.7);
+  }
+  for (const [row, name] of [["vo.readStorm", "a write storm"], ["vo.readHalf", "writes at half capacity"]] as const) {
+    const answered = r[row] && r[row]!.ok > 0;
+    const v = answered ? q(r[row], r["vo.readIdle"], (m) => m.p99) : undefined;
+    check(`reads beside ${name} ÷ idle, p99`, v, "≤ 2.0", v === undefined ? (r[row] ? false : undefined) : v <= 2.0);
+  }
+  return values;
 }
