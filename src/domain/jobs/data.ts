@@ -168,6 +168,47 @@ export async function listJobRuns(db: Database, userId: string, input: JobRunsIn
 export const jobNotFound = (id: string) => new NotFoundError(`no job with id "${id}"`);
 
 // ---- what the scheduler reads ----
+//
+// Hand-written (src/db/sql.ts, docs/decisions/0013): every process runs these
+// on every pass, and a herd of due jobs runs stillDue / runUnchanged once per job.
+
+/** A DateTime as hand-written SQL returns it (text on SQLite, a Date on PostgreSQL). */
+export const sqlDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string | Date));
+
+/** A Boolean as hand-written SQL returns it (0/1 on SQLite). */
+const sqlBoolean = (value: unknown): boolean => value === true || value === 1;
+
+export const JOB_RUN_SQL = Object.keys(jobRunColumns)
+  .map((column) => `"${column}"`)
+  .join(", ");
+export const JOB_RUNTIME_SQL = Object.keys(jobRuntimeColumns)
+  .map((column) => `"${column}"`)
+  .join(", ");
+
+/** A row of JOB_RUN_SQL → the Prisma shape. */
+export function jobRunFromSql(row: Record<string, unknown>): JobRunRow {
+  return {
+    id: row.id as string,
+    jobId: row.jobId as string,
+    scheduledFor: sqlDate(row.scheduledFor)!,
+    reason: row.reason as string,
+    status: row.status as string,
+    attempt: Number(row.attempt),
+    runner: row.runner as string | null,
+    leaseUntil: sqlDate(row.leaseUntil),
+    startedAt: sqlDate(row.startedAt),
+    finishedAt: sqlDate(row.finishedAt),
+    error: row.error as string | null,
+    result: row.result as string | null,
+    version: Number(row.version),
+    createdAt: sqlDate(row.createdAt)!,
+  };
+}
+
+/** A row of JOB_RUNTIME_SQL → the view. */
+export function jobRuntimeFromSql(row: Record<string, unknown>): JobRuntime {
+  return toJobRuntime({ id: row.id as string, nextRunAt: sqlDate(row.nextRunAt), lastRunAt: sqlDate(row.lastRunAt), lastStatus: row.lastStatus as string | null });
+}
 
 /** What a process needs to claim a due tick and run it. */
 export interface DueJob {
@@ -183,29 +224,27 @@ export interface DueJob {
   version: number;
 }
 
-const dueColumns = {
-  id: true,
-  ownerId: true,
-  name: true,
-  kind: true,
-  schedule: true,
-  params: true,
-  misfirePolicy: true,
-  catchUpLimit: true,
-  nextRunAt: true,
-  version: true,
-} as const;
+const DUE_JOBS = `SELECT "id", "ownerId", "name", "kind", "schedule", "params", "misfirePolicy", "catchUpLimit", "nextRunAt", "version"
+  FROM "job" WHERE "paused" = ? AND "nextRunAt" <= ? ORDER BY "nextRunAt" ASC LIMIT ?`;
 
 /** Unpaused jobs whose next tick is due at `now`, earliest first. */
 export async function dueJobs(db: Database, now: Date, limit: number): Promise<DueJob[]> {
-  const rows = await db.prisma.job.findMany({
-    where: { paused: false, nextRunAt: { lte: now } },
-    orderBy: { nextRunAt: "asc" },
-    take: limit,
-    select: dueColumns,
-  });
-  return rows as DueJob[];
+  const rows = await db.sql.all<Record<string, unknown>>(DUE_JOBS, false, now, limit);
+  return rows.map((row) => ({
+    id: row.id as string,
+    ownerId: row.ownerId as string | null,
+    name: row.name as string,
+    kind: row.kind as JobKind,
+    schedule: row.schedule as string,
+    params: row.params as string,
+    misfirePolicy: row.misfirePolicy as string,
+    catchUpLimit: Number(row.catchUpLimit),
+    nextRunAt: sqlDate(row.nextRunAt)!,
+    version: Number(row.version),
+  }));
 }
+
+const STILL_DUE = `SELECT "nextRunAt", "paused", "version" FROM "job" WHERE "id" = ?`;
 
 /**
  * Whether `due` is still unclaimed and unchanged, by one read without a lock.
@@ -213,14 +252,16 @@ export async function dueJobs(db: Database, now: Date, limit: number): Promise<D
  * wait for the database's one write lock). The claim's own WHERE decides.
  */
 export async function stillDue(db: Database, due: DueJob): Promise<boolean> {
-  const row = await db.prisma.job.findUnique({ where: { id: due.id }, select: { nextRunAt: true, paused: true, version: true } });
-  return row !== null && !row.paused && row.version === due.version && row.nextRunAt?.getTime() === due.nextRunAt.getTime();
+  const [row] = await db.sql.all<Record<string, unknown>>(STILL_DUE, due.id);
+  return row !== undefined && !sqlBoolean(row.paused) && Number(row.version) === due.version && sqlDate(row.nextRunAt)?.getTime() === due.nextRunAt.getTime();
 }
+
+const RUN_STATE = `SELECT "status", "attempt", "leaseUntil" FROM "job_run" WHERE "id" = ?`;
 
 /** Whether a run is still in the state it was read in (same filter role as stillDue). */
 export async function runUnchanged(db: Database, run: RunOfJob, status: "pending" | "running"): Promise<boolean> {
-  const row = await db.prisma.jobRun.findUnique({ where: { id: run.id }, select: { status: true, attempt: true, leaseUntil: true } });
-  return row !== null && row.status === status && row.attempt === run.attempt && row.leaseUntil?.getTime() === run.leaseUntil?.getTime();
+  const [row] = await db.sql.all<Record<string, unknown>>(RUN_STATE, run.id);
+  return row !== undefined && row.status === status && Number(row.attempt) === run.attempt && sqlDate(row.leaseUntil)?.getTime() === run.leaseUntil?.getTime();
 }
 
 /** A run with what its handler needs from the job. */
@@ -238,19 +279,26 @@ export interface RunOfJob {
   job: { ownerId: string | null; name: string; kind: string; params: string };
 }
 
-const runOfJobColumns = {
-  id: true,
-  jobId: true,
-  scheduledFor: true,
-  reason: true,
-  attempt: true,
-  runner: true,
-  startedAt: true,
-  leaseUntil: true,
-  version: true,
-  createdAt: true,
-  job: { select: { ownerId: true, name: true, kind: true, params: true } },
-} as const;
+const runsOfJobs = (where: string, order: string) =>
+  `SELECT r."id", r."jobId", r."scheduledFor", r."reason", r."attempt", r."runner", r."startedAt", r."leaseUntil", r."version", r."createdAt",
+  j."ownerId" AS "jobOwnerId", j."name" AS "jobName", j."kind" AS "jobKind", j."params" AS "jobParams"
+  FROM "job_run" r JOIN "job" j ON j."id" = r."jobId" WHERE ${where} ORDER BY r."${order}" ASC LIMIT ?`;
+
+function runOfJobFromSql(row: Record<string, unknown>): RunOfJob {
+  return {
+    id: row.id as string,
+    jobId: row.jobId as string,
+    scheduledFor: sqlDate(row.scheduledFor)!,
+    reason: row.reason as string,
+    attempt: Number(row.attempt),
+    runner: row.runner as string | null,
+    startedAt: sqlDate(row.startedAt),
+    leaseUntil: sqlDate(row.leaseUntil),
+    version: Number(row.version),
+    createdAt: sqlDate(row.createdAt)!,
+    job: { ownerId: row.jobOwnerId as string | null, name: row.jobName as string, kind: row.jobKind as string, params: row.jobParams as string },
+  };
+}
 
 /**
  * A manual run waits this long before any process starts it, so "Run now"
@@ -260,30 +308,25 @@ const runOfJobColumns = {
  */
 export const MANUAL_RUN_SETTLE_MS = 750;
 
-const startable = (now: Date) => ({
-  status: "pending",
-  OR: [{ reason: { not: "manual" } }, { scheduledFor: { lte: new Date(now.getTime() - MANUAL_RUN_SETTLE_MS) } }],
-});
+const PENDING_RUNS = runsOfJobs(`r."status" = 'pending' AND (r."reason" <> 'manual' OR r."scheduledFor" <= ?)`, "scheduledFor");
 
 /** Runs waiting for a process (manual ones once settled, and catch-up runs), oldest tick first. */
-export function pendingRuns(db: Database, now: Date, limit: number): Promise<RunOfJob[]> {
-  return db.prisma.jobRun.findMany({
-    where: startable(now),
-    orderBy: { scheduledFor: "asc" },
-    take: limit,
-    select: runOfJobColumns,
-  });
+export async function pendingRuns(db: Database, now: Date, limit: number): Promise<RunOfJob[]> {
+  const rows = await db.sql.all<Record<string, unknown>>(PENDING_RUNS, new Date(now.getTime() - MANUAL_RUN_SETTLE_MS), limit);
+  return rows.map(runOfJobFromSql);
 }
 
+const EXPIRED_RUNS = runsOfJobs(`r."status" = 'running' AND r."leaseUntil" < ?`, "leaseUntil");
+
 /** Running runs whose runner stopped renewing the lease (it died, or lost the database). */
-export function expiredRuns(db: Database, now: Date, limit: number): Promise<RunOfJob[]> {
-  return db.prisma.jobRun.findMany({
-    where: { status: "running", leaseUntil: { lt: now } },
-    orderBy: { leaseUntil: "asc" },
-    take: limit,
-    select: runOfJobColumns,
-  });
+export async function expiredRuns(db: Database, now: Date, limit: number): Promise<RunOfJob[]> {
+  const rows = await db.sql.all<Record<string, unknown>>(EXPIRED_RUNS, now, limit);
+  return rows.map(runOfJobFromSql);
 }
+
+const WAKE_TIMES = `SELECT (SELECT MIN("nextRunAt") FROM "job" WHERE "paused" = ? AND "nextRunAt" IS NOT NULL) AS "job",
+  (SELECT MIN("leaseUntil") FROM "job_run" WHERE "status" = 'running') AS "lease",
+  (SELECT MIN("scheduledFor") FROM "job_run" WHERE "status" = 'pending') AS "pending"`;
 
 /**
  * When the scheduler next has something to do: the earliest tick of an
@@ -291,12 +334,9 @@ export function expiredRuns(db: Database, now: Date, limit: number): Promise<Run
  * pending run may start (catch-up runs: now; manual ones once settled).
  */
 export async function nextWakeAt(db: Database, now: Date): Promise<Date | null> {
-  const [job, lease, pending] = await Promise.all([
-    db.prisma.job.aggregate({ where: { paused: false, nextRunAt: { not: null } }, _min: { nextRunAt: true } }),
-    db.prisma.jobRun.aggregate({ where: { status: "running" }, _min: { leaseUntil: true } }),
-    db.prisma.jobRun.aggregate({ where: { status: "pending" }, _min: { scheduledFor: true } }),
-  ]);
-  const settled = pending._min.scheduledFor && new Date(Math.max(now.getTime(), pending._min.scheduledFor.getTime() + MANUAL_RUN_SETTLE_MS));
-  const candidates = [job._min.nextRunAt, lease._min.leaseUntil, settled].filter((d): d is Date => d instanceof Date);
+  const [row] = await db.sql.all<Record<string, unknown>>(WAKE_TIMES, false);
+  const pending = sqlDate(row?.pending);
+  const settled = pending && new Date(Math.max(now.getTime(), pending.getTime() + MANUAL_RUN_SETTLE_MS));
+  const candidates = [sqlDate(row?.job), sqlDate(row?.lease), settled].filter((d): d is Date => d instanceof Date);
   return candidates.length === 0 ? null : new Date(Math.min(...candidates.map((d) => d.getTime())));
 }

@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Tx } from "@/db/client";
+import type { Database, Sql, Tx } from "@/db/client";
 import { ConflictError, ValidationError } from "../errors";
 import { parseInput, zodFieldErrors } from "../validation";
 import { writeForUser, type EventLogWriter, type WriteRequest } from "../writes";
 import {
   findJobRow,
+  JOB_RUN_SQL,
+  JOB_RUNTIME_SQL,
   jobColumns,
   jobRunColumns,
-  jobRuntimeColumns,
+  jobRunFromSql,
+  jobRuntimeFromSql,
   misfireOf,
   scheduleOf,
   toJobRunView,
@@ -245,11 +248,11 @@ export async function ensureSystemJob(db: Database, definition: SystemJobDefinit
 /** "Run now" for a system job (e.g. key rotation at start); coalesces like triggerJob. */
 export async function triggerSystemJob(db: Database, name: string, now = new Date()): Promise<JobRunView | null> {
   const attempt = () =>
-    db.transaction(async (tx) => {
+    db.transaction(async (tx, sql) => {
       const job = await tx.job.findFirst({ where: { ownerKey: SYSTEM_OWNER, name }, select: { id: true } });
       if (!job) return null;
       const run = (await pendingManualRun(tx, job.id)) ?? (await insertManualRun(tx, job.id, now));
-      await notifyScheduler(db, tx);
+      await notifyScheduler(sql);
       return run;
     });
   let run: JobRunView | null;
@@ -286,6 +289,11 @@ export interface ClaimOutcome {
   held: HeldRun | null;
 }
 
+const CLAIM = `UPDATE "job" SET "nextRunAt" = ? WHERE "id" = ? AND "nextRunAt" = ? AND "paused" = ? AND "version" = ?`;
+const CLAIM_AND_START = `UPDATE "job" SET "nextRunAt" = ?, "lastRunAt" = ?, "lastStatus" = 'running' WHERE "id" = ? AND "nextRunAt" = ? AND "paused" = ? AND "version" = ?`;
+const INSERT_RUN = `INSERT INTO "job_run" ("id", "jobId", "scheduledFor", "reason", "status", "attempt", "runner", "leaseUntil", "startedAt", "version", "createdAt")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * Claims the due tick of `due` (as read by dueJobs): ONE conditional write —
  * nextRunAt still equals the due time, the job is not paused and not edited
@@ -309,18 +317,19 @@ export async function claimDueJob(db: Database, due: DueJob, clock: RunnerClock,
     createdAt: now,
   }));
   const first = rows[0];
-  const held = await writeForOwner(db, due.ownerId, { operation: "jobs.claim" }, async (tx, log) => {
+  const held = await writeForOwner(db, due.ownerId, { operation: "jobs.claim" }, async (log, sql) => {
     // Why the claim does not bump `version`: version counts the trader's edits,
     // so that expectedVersion keeps working for a job that runs every second.
     // The version in the WHERE clause still fences the claim against an edit
     // committed after dueJobs read the schedule this plan was computed from.
-    const { count } = await tx.job.updateMany({
-      where: { id: due.id, nextRunAt: due.nextRunAt, paused: false, version: due.version },
-      data: { nextRunAt: plan.nextRunAt, ...(first && { lastRunAt: now, lastStatus: "running" }) },
-    });
+    const count = first
+      ? await sql.run(CLAIM_AND_START, plan.nextRunAt, now, due.id, due.nextRunAt, false, due.version)
+      : await sql.run(CLAIM, plan.nextRunAt, due.id, due.nextRunAt, false, due.version);
     if (count !== 1) return undefined;
-    if (rows.length > 0) await tx.jobRun.createMany({ data: rows });
-    if (rows.length > 1) await notifyScheduler(db, tx);
+    for (const r of rows) {
+      await sql.run(INSERT_RUN, r.id, r.jobId, r.scheduledFor, r.reason, r.status, r.attempt, r.runner, r.leaseUntil, r.startedAt, r.version, r.createdAt);
+    }
+    if (rows.length > 1) await notifyScheduler(sql);
     if (!first) return null;
     const run = toJobRunView({ ...first, finishedAt: null, error: null, result: null });
     const job: JobRuntime = { id: due.id, nextRunAt: plan.nextRunAt, lastRunAt: now, lastStatus: "running" };
@@ -332,17 +341,19 @@ export async function claimDueJob(db: Database, due: DueJob, clock: RunnerClock,
   return { claimed: true, held: held && heldRun(held, { id: due.id, ownerId: due.ownerId, name: due.name, kind: due.kind, params: due.params }) };
 }
 
+const START = `UPDATE "job_run" SET "status" = 'running', "attempt" = 1, "runner" = ?, "leaseUntil" = ?, "startedAt" = ?, "version" = "version" + 1
+  WHERE "id" = ? AND "status" = 'pending'`;
+const MARK_STARTED = `UPDATE "job" SET "lastRunAt" = ?, "lastStatus" = 'running' WHERE "id" = ? RETURNING ${JOB_RUNTIME_SQL}`;
+
 /** Starts a pending (manual or catch-up) run: one conditional write, pending → running, so exactly one process gets it. */
 export async function startPendingRun(db: Database, pending: RunOfJob, clock: RunnerClock): Promise<HeldRun | null> {
   const { now, runner, leaseMs } = clock;
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const run = await writeForOwner(db, pending.job.ownerId, { operation: "jobs.start" }, async (tx, log) => {
-    const { count } = await tx.jobRun.updateMany({
-      where: { id: pending.id, status: "pending" },
-      data: { status: "running", attempt: 1, runner, leaseUntil, startedAt: now, version: { increment: 1 } },
-    });
+  const run = await writeForOwner(db, pending.job.ownerId, { operation: "jobs.start" }, async (log, sql) => {
+    const count = await sql.run(START, runner, leaseUntil, now, pending.id);
     if (count !== 1) return null;
-    const job = await tx.job.update({ where: { id: pending.jobId }, data: { lastRunAt: now, lastStatus: "running" }, select: jobRuntimeColumns });
+    const [job] = await sql.all<Record<string, unknown>>(MARK_STARTED, now, pending.jobId);
+    if (!job) throw new Error(`job ${pending.jobId} of run ${pending.id} not found`);
     const view = toJobRunView({
       ...pending,
       status: "running",
@@ -355,11 +366,15 @@ export async function startPendingRun(db: Database, pending: RunOfJob, clock: Ru
       result: null,
       version: pending.version + 1,
     });
-    await log?.append({ type: "jobRun.started", entity: "jobRun", entityId: view.id, version: view.version, payload: { run: view, job: toJobRuntime(job) } });
+    await log?.append({ type: "jobRun.started", entity: "jobRun", entityId: view.id, version: view.version, payload: { run: view, job: jobRuntimeFromSql(job) } });
     return view;
   });
   return run && heldRun(run, { id: pending.jobId, ...pending.job });
 }
+
+const EXPIRED = `WHERE "id" = ? AND "status" = 'running' AND "attempt" = ? AND "leaseUntil" < ? RETURNING ${JOB_RUN_SQL}`;
+const ABANDON = `UPDATE "job_run" SET "status" = 'abandoned', "finishedAt" = ?, "leaseUntil" = NULL, "error" = ?, "version" = "version" + 1 ${EXPIRED}`;
+const TAKE_OVER = `UPDATE "job_run" SET "status" = 'running', "attempt" = ?, "reason" = 'takeover', "runner" = ?, "leaseUntil" = ?, "startedAt" = ?, "version" = "version" + 1 ${EXPIRED}`;
 
 /**
  * Takes over a run whose lease expired (its runner died or lost the database):
@@ -372,18 +387,13 @@ export async function takeOverRun(db: Database, expired: RunOfJob, clock: Runner
   const abandon = expired.attempt >= maxAttempts;
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const error = `abandoned: ${expired.attempt} runner(s) lost it (last ${expired.runner ?? "?"})`;
-  const change = abandon
-    ? { status: "abandoned" as const, finishedAt: now, leaseUntil: null, error }
-    : { status: "running" as const, attempt: expired.attempt + 1, reason: "takeover", runner, leaseUntil, startedAt: now };
-  const run = await writeForOwner(db, expired.job.ownerId, { operation: "jobs.takeover" }, async (tx, log) => {
-    const { count } = await tx.jobRun.updateMany({
-      where: { id: expired.id, status: "running", attempt: expired.attempt, leaseUntil: { lt: now } },
-      data: { ...change, version: { increment: 1 } },
-    });
-    if (count !== 1) return null;
-    const job = await updateLastRun(tx, expired.jobId, expired.startedAt, abandon ? { lastStatus: "abandoned" } : { lastRunAt: now, lastStatus: "running" });
-    const row = await tx.jobRun.findUniqueOrThrow({ where: { id: expired.id }, select: jobRunColumns });
-    const view = toJobRunView(row);
+  const run = await writeForOwner(db, expired.job.ownerId, { operation: "jobs.takeover" }, async (log, sql) => {
+    const [row] = abandon
+      ? await sql.all<Record<string, unknown>>(ABANDON, now, error, expired.id, expired.attempt, now)
+      : await sql.all<Record<string, unknown>>(TAKE_OVER, expired.attempt + 1, runner, leaseUntil, now, expired.id, expired.attempt, now);
+    if (!row) return null;
+    const job = await updateLastRun(sql, expired.jobId, expired.startedAt, abandon ? { lastStatus: "abandoned" } : { lastRunAt: now, lastStatus: "running" });
+    const view = toJobRunView(jobRunFromSql(row));
     await log?.append({
       type: abandon ? "jobRun.finished" : "jobRun.started",
       entity: "jobRun",
@@ -396,17 +406,16 @@ export async function takeOverRun(db: Database, expired: RunOfJob, clock: Runner
   return run && !abandon ? heldRun(run, { id: expired.jobId, ...expired.job }) : null;
 }
 
+const HELD = `WHERE "id" = ? AND "status" = 'running' AND "runner" = ? AND "attempt" = ?`;
+const RENEW = `UPDATE "job_run" SET "leaseUntil" = ? ${HELD}`;
+
 /**
  * Extends the lease of a run this process holds. Conditional on runner and
  * attempt: false means the run was taken over, abandoned or deleted, and this
  * runner must stop. Not a user-visible change: no lock, no event, no version.
  */
 export async function renewLease(db: Database, run: JobRunView, leaseUntil: Date): Promise<boolean> {
-  const { count } = await db.prisma.jobRun.updateMany({
-    where: { id: run.id, status: "running", runner: run.runner, attempt: run.attempt },
-    data: { leaseUntil },
-  });
-  return count === 1;
+  return (await db.sql.run(RENEW, leaseUntil, run.id, run.runner, run.attempt)) === 1;
 }
 
 export interface RunOutcome {
@@ -416,16 +425,15 @@ export interface RunOutcome {
   result?: string | null;
 }
 
+const FINISH = `UPDATE "job_run" SET "status" = ?, "finishedAt" = ?, "leaseUntil" = NULL, "error" = ?, "result" = ?, "version" = "version" + 1 ${HELD}`;
+
 /** Records how a held run ended. False when this runner no longer holds it (taken over, deleted): nothing is written. */
 export async function finishRun(db: Database, held: HeldRun, outcome: RunOutcome, now = new Date()): Promise<boolean> {
   const { run } = held;
-  return writeForOwner(db, held.job.ownerId, { operation: "jobs.finish" }, async (tx, log) => {
-    const { count } = await tx.jobRun.updateMany({
-      where: { id: run.id, status: "running", runner: run.runner, attempt: run.attempt },
-      data: { status: outcome.status, finishedAt: now, leaseUntil: null, error: outcome.error ?? null, result: outcome.result ?? null, version: { increment: 1 } },
-    });
+  return writeForOwner(db, held.job.ownerId, { operation: "jobs.finish" }, async (log, sql) => {
+    const count = await sql.run(FINISH, outcome.status, now, outcome.error ?? null, outcome.result ?? null, run.id, run.runner, run.attempt);
     if (count !== 1) return false;
-    const job = await updateLastRun(tx, run.jobId, run.startedAt, { lastStatus: outcome.status });
+    const job = await updateLastRun(sql, run.jobId, run.startedAt, { lastStatus: outcome.status });
     const view: JobRunView = {
       ...run,
       status: outcome.status,
@@ -440,14 +448,14 @@ export async function finishRun(db: Database, held: HeldRun, outcome: RunOutcome
   });
 }
 
+const RELEASE = `UPDATE "job_run" SET "leaseUntil" = ? ${HELD}`;
+
 /** On a graceful stop: lets another process take these runs over at once instead of after their lease. */
 export async function releaseLeases(db: Database, runs: JobRunView[], now = new Date()): Promise<void> {
   if (runs.length === 0) return;
-  await db.transaction(async (tx) => {
-    for (const run of runs) {
-      await tx.jobRun.updateMany({ where: { id: run.id, status: "running", runner: run.runner, attempt: run.attempt }, data: { leaseUntil: now } });
-    }
-    await notifyScheduler(db, tx);
+  await db.transaction(async (_tx, sql) => {
+    for (const run of runs) await sql.run(RELEASE, now, run.id, run.runner, run.attempt);
+    await notifyScheduler(sql);
   });
 }
 
@@ -457,38 +465,43 @@ type Log = EventLogWriter | null;
 
 /** A user's job write (writeForUser) that wakes the schedulers after it commits. */
 async function changeJobs<T>(db: Database, userId: string, request: WriteRequest, work: (tx: Tx, log: EventLogWriter) => Promise<T>): Promise<T> {
-  const result = await writeForUser(db, userId, request, async (tx, log) => {
+  const result = await writeForUser(db, userId, request, async (tx, log, sql) => {
     const value = await work(tx, log);
-    await notifyScheduler(db, tx);
+    await notifyScheduler(sql);
     return value;
   });
   db.bus.emit(JOBS_CHANGED);
   return result;
 }
 
-/** The owner's write lock and event log for a trader's job; a plain transaction for a system job. */
-function writeForOwner<T>(db: Database, ownerId: string | null, request: WriteRequest, work: (tx: Tx, log: Log) => Promise<T>): Promise<T> {
-  return ownerId ? writeForUser(db, ownerId, request, work) : db.transaction((tx) => work(tx, null));
+/** The owner's write lock and event log for a trader's job; a plain transaction for a system job. Hand-written statements only. */
+function writeForOwner<T>(db: Database, ownerId: string | null, request: WriteRequest, work: (log: Log, sql: Sql) => Promise<T>): Promise<T> {
+  return ownerId ? writeForUser(db, ownerId, request, (_tx, log, sql) => work(log, sql)) : db.transaction((_tx, sql) => work(null, sql));
 }
 
-async function notifyScheduler(db: Database, tx: Tx): Promise<void> {
-  if (db.provider === "postgresql") await tx.$executeRaw`SELECT pg_notify(${PG_JOBS_CHANNEL}, '')`;
+async function notifyScheduler(sql: Sql): Promise<void> {
+  if (sql.provider === "postgresql") await sql.all(`SELECT pg_notify(?, '')::text AS "notified"`, PG_JOBS_CHANNEL);
 }
 
 function heldRun(run: JobRunView, job: { id: string; ownerId: string | null; name: string; kind: string; params: string }): HeldRun {
   return { run, job: { ...job, params: JSON.parse(job.params) as unknown } };
 }
 
+const RUNTIME_OF = `SELECT ${JOB_RUNTIME_SQL} FROM "job" WHERE "id" = ?`;
+const LAST_RUN = `UPDATE "job" SET "lastStatus" = ? WHERE "id" = ? AND "lastRunAt" = ? RETURNING ${JOB_RUNTIME_SQL}`;
+const LAST_RUN_AT = `UPDATE "job" SET "lastRunAt" = ?, "lastStatus" = ? WHERE "id" = ? AND "lastRunAt" = ? RETURNING ${JOB_RUNTIME_SQL}`;
+
 /** lastRunAt / lastStatus follow the latest started run only: a slower, older run finishing late does not overwrite them. */
-async function updateLastRun(
-  tx: Tx,
-  jobId: string,
-  startedAt: Date | null,
-  data: { lastRunAt?: Date; lastStatus: JobRunStatus },
-): Promise<JobRuntime> {
+async function updateLastRun(sql: Sql, jobId: string, startedAt: Date | null, data: { lastRunAt?: Date; lastStatus: JobRunStatus }): Promise<JobRuntime> {
   // One statement in the usual case (UPDATE … RETURNING); a read only when a newer run started meanwhile.
-  const [updated] = startedAt ? await tx.job.updateManyAndReturn({ where: { id: jobId, lastRunAt: startedAt }, data, select: jobRuntimeColumns }) : [];
-  return toJobRuntime(updated ?? (await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: jobRuntimeColumns })));
+  let [row] = !startedAt
+    ? []
+    : data.lastRunAt
+      ? await sql.all<Record<string, unknown>>(LAST_RUN_AT, data.lastRunAt, data.lastStatus, jobId, startedAt)
+      : await sql.all<Record<string, unknown>>(LAST_RUN, data.lastStatus, jobId, startedAt);
+  row ??= (await sql.all<Record<string, unknown>>(RUNTIME_OF, jobId))[0];
+  if (!row) throw new Error(`job ${jobId} not found`);
+  return jobRuntimeFromSql(row);
 }
 
 async function currentJob(tx: Tx, userId: string, id: string, expectedVersion?: number): Promise<JobRow> {
