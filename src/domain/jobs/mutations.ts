@@ -302,43 +302,72 @@ const INSERT_RUN = `INSERT INTO "job_run" ("id", "jobId", "scheduledFor", "reaso
  * nothing. The unique key (jobId, scheduledFor) is the database's own guard.
  */
 export async function claimDueJob(db: Database, due: DueJob, clock: RunnerClock, graceMs = MISFIRE_GRACE_MS): Promise<ClaimOutcome> {
+  return (await claimDueJobs(db, [due], clock, graceMs))[0]!;
+}
+
+/**
+ * claimDueJob for several due jobs of ONE owner in one transaction (one take of
+ * the owner's lock, one commit): each job's claim is its own conditional write,
+ * decided on its own. If any statement fails, nothing of the batch is written.
+ */
+export async function claimDueJobs(db: Database, dues: readonly DueJob[], clock: RunnerClock, graceMs = MISFIRE_GRACE_MS): Promise<ClaimOutcome[]> {
+  const ownerId = dues[0]?.ownerId ?? null;
+  if (dues.some((due) => due.ownerId !== ownerId)) throw new Error("claimDueJobs: jobs of one owner only");
   const { now, runner, leaseMs } = clock;
-  const plan = planClaim(scheduleOf(due), misfireOf(due), due.nextRunAt, now, graceMs);
-  const rows = plan.runs.map((planned, index) => ({
-    id: randomUUID(),
-    jobId: due.id,
-    scheduledFor: planned.scheduledFor,
-    reason: planned.reason,
-    // The first run starts here and now; further catch-up runs wait for any process.
-    ...(index === 0
-      ? { status: "running", attempt: 1, runner, leaseUntil: new Date(now.getTime() + leaseMs), startedAt: now }
-      : { status: "pending", attempt: 0, runner: null, leaseUntil: null, startedAt: null }),
-    version: 1,
-    createdAt: now,
-  }));
-  const first = rows[0];
-  const held = await writeForOwner(db, due.ownerId, { operation: "jobs.claim" }, async (log, sql) => {
-    // Why the claim does not bump `version`: version counts the trader's edits,
-    // so that expectedVersion keeps working for a job that runs every second.
-    // The version in the WHERE clause still fences the claim against an edit
-    // committed after dueJobs read the schedule this plan was computed from.
-    const count = first
-      ? await sql.run(CLAIM_AND_START, plan.nextRunAt, now, due.id, due.nextRunAt, false, due.version)
-      : await sql.run(CLAIM, plan.nextRunAt, due.id, due.nextRunAt, false, due.version);
-    if (count !== 1) return undefined;
-    for (const r of rows) {
-      await sql.run(INSERT_RUN, r.id, r.jobId, r.scheduledFor, r.reason, r.status, r.attempt, r.runner, r.leaseUntil, r.startedAt, r.version, r.createdAt);
-    }
-    if (rows.length > 1) await notifyScheduler(sql);
-    if (!first) return null;
-    const run = toJobRunView({ ...first, finishedAt: null, error: null, result: null });
-    const job: JobRuntime = { id: due.id, nextRunAt: plan.nextRunAt, lastRunAt: now, lastStatus: "running" };
-    await log?.append({ type: "jobRun.started", entity: "jobRun", entityId: run.id, version: run.version, payload: { run, job } });
-    return run;
+  const claims = dues.map((due) => {
+    const plan = planClaim(scheduleOf(due), misfireOf(due), due.nextRunAt, now, graceMs);
+    const rows = plan.runs.map((planned, index) => ({
+      id: randomUUID(),
+      jobId: due.id,
+      scheduledFor: planned.scheduledFor,
+      reason: planned.reason,
+      // The first run starts here and now; further catch-up runs wait for any process.
+      ...(index === 0
+        ? { status: "running", attempt: 1, runner, leaseUntil: new Date(now.getTime() + leaseMs), startedAt: now }
+        : { status: "pending", attempt: 0, runner: null, leaseUntil: null, startedAt: null }),
+      version: 1,
+      createdAt: now,
+    }));
+    return { due, plan, rows };
   });
-  if (held === undefined) return { claimed: false, held: null };
-  if (rows.length > 1) db.bus.emit(JOBS_CHANGED);
-  return { claimed: true, held: held && heldRun(held, { id: due.id, ownerId: due.ownerId, name: due.name, kind: due.kind, params: due.params }) };
+  const outcomes = await writeForOwner(db, ownerId, { operation: "jobs.claim" }, async (log, sql) => {
+    const held: Array<JobRunView | null | undefined> = [];
+    let catchUps = false;
+    for (const { due, plan, rows } of claims) {
+      const first = rows[0];
+      // Why the claim does not bump `version`: version counts the trader's edits,
+      // so that expectedVersion keeps working for a job that runs every second.
+      // The version in the WHERE clause still fences the claim against an edit
+      // committed after dueJobs read the schedule this plan was computed from.
+      const count = first
+        ? await sql.run(CLAIM_AND_START, plan.nextRunAt, now, due.id, due.nextRunAt, false, due.version)
+        : await sql.run(CLAIM, plan.nextRunAt, due.id, due.nextRunAt, false, due.version);
+      if (count !== 1) {
+        held.push(undefined);
+        continue;
+      }
+      for (const r of rows) {
+        await sql.run(INSERT_RUN, r.id, r.jobId, r.scheduledFor, r.reason, r.status, r.attempt, r.runner, r.leaseUntil, r.startedAt, r.version, r.createdAt);
+      }
+      catchUps ||= rows.length > 1;
+      if (!first) {
+        held.push(null);
+        continue;
+      }
+      const run = toJobRunView({ ...first, finishedAt: null, error: null, result: null });
+      const job: JobRuntime = { id: due.id, nextRunAt: plan.nextRunAt, lastRunAt: now, lastStatus: "running" };
+      await log?.append({ type: "jobRun.started", entity: "jobRun", entityId: run.id, version: run.version, payload: { run, job } });
+      held.push(run);
+    }
+    if (catchUps) await notifyScheduler(sql);
+    return { held, catchUps };
+  });
+  if (outcomes.catchUps) db.bus.emit(JOBS_CHANGED);
+  return claims.map(({ due }, i) => {
+    const run = outcomes.held[i];
+    if (run === undefined) return { claimed: false, held: null };
+    return { claimed: true, held: run && heldRun(run, { id: due.id, ownerId: due.ownerId, name: due.name, kind: due.kind, params: due.params }) };
+  });
 }
 
 const START = `UPDATE "job_run" SET "status" = 'running', "attempt" = 1, "runner" = ?, "leaseUntil" = ?, "startedAt" = ?, "version" = "version" + 1
