@@ -1,3 +1,4 @@
+import { batchedRead } from "@/db/batched-reads";
 import type { Database, Sql } from "@/db/client";
 import { NotFoundError } from "../errors";
 import {
@@ -40,10 +41,21 @@ export function toSettingView<K extends SettingKey>(key: K, row: Omit<StoredSett
  * version. Hand-written (src/db/sql.ts): on SQLite it runs on the read connection.
  */
 export async function getSetting<K extends SettingKey>(db: Database, userId: string, key: K): Promise<SettingView<K>> {
-  return toSettingView(key, await storedSetting(db.sql, userId, key));
+  const row = await settingOf(db, { userId, key });
+  return toSettingView(key, row ? fromSettingRow(row) : null);
 }
 
-/** The stored row, or null; `sql` is the database's (a standalone read) or a transaction's. */
+// Concurrent settings.get calls share one statement on PostgreSQL (src/db/batched-reads.ts).
+const settingOf = batchedRead<{ userId: string; key: SettingKey }, SettingRow & { userId: string; key: string }>({
+  statement: (count) =>
+    `SELECT "userId", "key", "value", "version", "updatedAt" FROM "setting" WHERE ("userId", "key") IN (VALUES ${Array.from({ length: count }, () => "(?, ?)").join(", ")})`,
+  params: ({ userId, key }) => [userId, key],
+  keyOf: ({ userId, key }) => `${userId}\u0000${key}`,
+  keyOfRow: (row) => `${row.userId}\u0000${row.key}`,
+  max: 64,
+});
+
+/** The stored row, or null; `sql` is a transaction's (inside a write). */
 export async function storedSetting(sql: Sql, userId: string, key: SettingKey): Promise<Omit<StoredSetting, "key"> | null> {
   const [row] = await sql.all<SettingRow>(`SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = ? AND "key" = ?`, userId, key);
   return row ? fromSettingRow(row) : null;
