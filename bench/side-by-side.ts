@@ -5,13 +5,16 @@
  * row it is compared with, so a change in the machine's load hits both alike.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { sqliteFilePath } from "@/db/url";
 import os from "node:os";
 import path from "node:path";
 import { signUpUser } from "../tests/harness/api-client";
 import { createTestDatabase, type DatabaseKind } from "../tests/harness/databases";
 import { startServer } from "../tests/harness/server-process";
 import { cpuMs, load, peakRss, type Load, type LoadOptions } from "./lib/load";
-import { paced } from "./lib/paced";
+import { paced, pacedCalls } from "./lib/paced";
 import { loadInChild } from "./lib/storm";
 import { startNoopServer, startPeer } from "./lib/peer";
 
@@ -48,7 +51,9 @@ export type Row =
   | "vo.set1"
   | "vo.readIdle"
   | "vo.readStorm"
-  | "vo.readHalf";
+  | "vo.readHalf"
+  | "raw.readIdle"
+  | "raw.readStorm";
 
 export type Results = Partial<Record<Row, Measured>>;
 
@@ -133,12 +138,40 @@ export async function benchDatabase(kind: DatabaseKind, s: BenchSettings): Promi
       loadInChild({ ...o, seconds: s.seconds + 3, connections: s.connections, overallRate: Math.max(1, Math.round((m?.rps ?? 2) / 2)) });
     results["peer.readHalf"] = await beside(() => read(peerReader), half(peerStorm, results["peer.save32"]));
     results["vo.readHalf"] = await beside(() => read(voReader), half(voStorm, results["vo.set32"]));
+    // The same reads straight through the driver, on their own connection, beside the same storm:
+    // what the machine and the database leave a reader, with no server in between.
+    const raw = await rawPointReader(kind, voDatabase.url, await userIdOf(voApi, users[1]!.headers));
+    try {
+      const rawRead = () => pacedCalls(s.readerRate, s.seconds, raw.read);
+      results["raw.readIdle"] = await rawRead();
+      results["raw.readStorm"] = await beside(rawRead, storm(voStorm));
+    } finally {
+      await raw.close();
+    }
     return results;
   } finally {
     await Promise.all([peer.stop(), server.stop()]);
     rmSync(secretsDir, { recursive: true, force: true });
     await Promise.all([peerDatabase.drop(), voDatabase.drop()]);
   }
+}
+
+/** One connection of the database's own driver that reads a user's setting, as settings.get's statement does. */
+async function rawPointReader(kind: DatabaseKind, url: string, userId: string): Promise<{ read: () => Promise<boolean>; close: () => Promise<void> }> {
+  const text = `SELECT "value", "version", "updatedAt" FROM "setting" WHERE "userId" = $1 AND "key" = 'theme'`;
+  if (kind === "postgresql") {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return { read: async () => (await client.query({ name: "raw_read", text, values: [userId] })).rowCount === 1, close: () => client.end() };
+  }
+  const db = new BetterSqlite3(sqliteFilePath(url), { readonly: true });
+  const statement = db.prepare(text.replace("$1", "?"));
+  return { read: async () => statement.get(userId) !== undefined, close: async () => void db.close() };
+}
+
+async function userIdOf(api: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(`${api}/account.me`, { headers });
+  return ((await res.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
 }
 
 async function peerCounter(api: string): Promise<{ value: number; incrementsAnswered: number }> {

@@ -54,6 +54,8 @@ const TABLE: TableRow[] = [
   { what: "VO settings.get (4 conns, 100/s), idle", row: "vo.readIdle" },
   { what: "VO settings.get beside a settings.set storm (32 conns)", row: "vo.readStorm", p99Versus: "vo.readIdle" },
   { what: "VO settings.get beside settings.set at half its rate", row: "vo.readHalf", p99Versus: "vo.readIdle" },
+  { what: "raw driver point read (own connection, 100/s), idle", row: "raw.readIdle" },
+  { what: "raw driver point read beside the settings.set storm", row: "raw.readStorm", p99Versus: "raw.readIdle" },
 ];
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");

@@ -13,29 +13,39 @@ export async function paced(options: LoadOptions & { overallRate: number }): Pro
   const connections = options.connections ?? 4;
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(options.url);
-  const total = Math.max(1, Math.round(options.overallRate * options.seconds));
+  try {
+    return await pacedCalls(options.overallRate, options.seconds, (i) => {
+      const mine = options.perConnection?.[i % options.perConnection.length];
+      return send(agent, target, options.method ?? "GET", { ...options.headers, ...mine?.headers }, mine?.body ?? options.body);
+    });
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The same pacing for any call (a driver's query, say): call i is due at start + i / rate; false or a throw is an error. */
+export async function pacedCalls(rate: number, seconds: number, call: (i: number) => Promise<boolean>): Promise<Load> {
+  const total = Math.max(1, Math.round(rate * seconds));
   const latencies: number[] = [];
   let errors = 0;
   const start = performance.now();
-  const sends: Promise<void>[] = [];
+  const calls: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / options.overallRate;
+    const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const mine = options.perConnection?.[i % options.perConnection.length];
-    sends.push(
-      send(agent, target, options.method ?? "GET", { ...options.headers, ...mine?.headers }, mine?.body ?? options.body).then(
+    calls.push(
+      call(i).then(
         (ok) => void (ok ? latencies.push(performance.now() - due) : errors++),
         () => void errors++,
       ),
     );
   }
-  await Promise.all(sends);
-  const seconds = (performance.now() - start) / 1000;
-  agent.destroy();
+  await Promise.all(calls);
+  const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, ok: latencies.length };
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors, ok: latencies.length };
 }
 
 function send(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<boolean> {
